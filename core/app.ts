@@ -1,0 +1,185 @@
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { useServer } from 'graphql-ws/use/ws';
+import { Redis } from 'ioredis';
+import { WebSocketServer } from 'ws';
+import type { LarderConfig } from './config.js';
+import { crudTasks } from './crud/crud-tasks.js';
+import { startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { coreMigrations } from './db/migrations/index.js';
+import { migrate, openOrm, type Orm } from './db/orm.js';
+import type { ApiServices, GraphQLContext } from './graphql/context.js';
+import { formatError } from './graphql/format-error.js';
+import { Loaders } from './graphql/loaders.js';
+import { buildLarderSchema } from './graphql/schema.js';
+import { createLogger, type Logger } from './logger.js';
+import type { LarderPlugin } from './plugin/definition.js';
+import { loadPlugins } from './plugin/loader.js';
+import { ensureRedis } from './redis/ensure-redis.js';
+import { handleGraphQLHttp } from './server/graphql-http.js';
+import { createRouter, type Route } from './server/router.js';
+import { TaskDispatcher } from './tasking/dispatcher.js';
+import { TaskEventBus } from './tasking/task-events.js';
+import { TaskLifecycle } from './tasking/task-lifecycle.js';
+import { openTaskQueue } from './tasking/task-queue.js';
+import { TaskRegistry } from './tasking/task-registry.js';
+import { TaskStore } from './tasking/task-store.js';
+import { testTask } from './tasking/test-task.js';
+import { TaskWorker } from './tasking/worker.js';
+
+/** Which parts this process runs; `npm start` runs all three. */
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
+
+export interface RunningLarder {
+  config: LarderConfig;
+  log: Logger;
+  orm: Orm;
+  /** `http://host:port` of the API, when this process serves one. */
+  url: string | null;
+  workers: TaskWorker[];
+  stop(): Promise<void>;
+}
+
+/** How long a stopping worker lets running tasks finish. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
+function taskRegistry(plugins: LarderPlugin[]): TaskRegistry {
+  const registry = new TaskRegistry();
+  for (const task of [...crudTasks, testTask, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
+  return registry;
+}
+
+/**
+ * Starts Larder: database (migrated), Redis, and the roles asked for. Everything started is
+ * stopped again, in reverse order, by `stop()` or when a later step fails.
+ */
+export async function startLarder(config: LarderConfig, roles: Roles, redisExplicit = Boolean(process.env.REDIS_URL)): Promise<RunningLarder> {
+  const log = createLogger(config.logLevel);
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    while (cleanup.length > 0) {
+      try {
+        await cleanup.pop()!();
+      } catch (error) {
+        log.warn({ err: error }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const plugins = await loadPlugins(config.plugins);
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(`${config.home}/pgdata`, config.dbPoolSize, log);
+      cleanup.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const redis = await ensureRedis(config.redisUrl, redisExplicit, config.home, log);
+    cleanup.push(() => redis.stop());
+
+    const orm = await openOrm({
+      databaseUrl, entities: plugins.flatMap((p) => p.entities), poolSize: config.dbPoolSize, logger: log,
+      migrations: [...coreMigrations, ...plugins.flatMap((p) => p.migrations ?? [])],
+    });
+    cleanup.push(() => orm.close());
+    const applied = await migrate(orm);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+
+    const registry = taskRegistry(plugins);
+    const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    cleanup.push(() => publisher.quit());
+    const bus = new TaskEventBus(publisher, config.redisUrl, config.redisPrefix);
+    cleanup.push(() => bus.close());
+    const producer = openTaskQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, isWorker: false });
+    cleanup.push(() => producer.close());
+    const store = new TaskStore(orm);
+    const lifecycle = new TaskLifecycle(store, bus, producer);
+    const dispatcher = new TaskDispatcher(store, producer, bus, registry);
+
+    const workers: TaskWorker[] = [];
+    if (roles.worker) {
+      for (let i = 0; i < config.workers; i++) {
+        const queue = openTaskQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, isWorker: true });
+        const worker = new TaskWorker(
+          { orm, lifecycle, queue, bus, registry, dispatcher, log },
+          { name: `${hostname()}-${process.pid}-${i}`, concurrency: config.workerConcurrency, heartbeatIntervalMs: config.heartbeatIntervalMs },
+        );
+        cleanup.push(async () => {
+          await queue.close(SHUTDOWN_GRACE_MS);
+          await worker.stop();
+        });
+        await worker.start();
+        workers.push(worker);
+      }
+    }
+
+    let url: string | null = null;
+    if (roles.api) {
+      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events: bus, lifecycle }, cleanup);
+      const { port } = server.address() as AddressInfo;
+      url = `http://${config.host}:${port}`;
+      log.info({ url, workers: workers.length }, 'Larder is listening');
+    }
+    return { config, log, orm, url, workers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startApi(
+  config: LarderConfig,
+  plugins: LarderPlugin[],
+  orm: Orm,
+  parts: Pick<ApiServices, 'log' | 'tasks' | 'events' | 'lifecycle'>,
+  cleanup: Array<() => Promise<unknown>>,
+): Promise<Server> {
+  const schema = await buildLarderSchema(plugins);
+  await parts.events.listen();
+  let publicUrl = '';
+  const services: ApiServices = { ...parts, config, publicUrl: () => publicUrl };
+  const context = async (): Promise<GraphQLContext> => {
+    const em = orm.em.fork();
+    return { em, loaders: new Loaders(em), services };
+  };
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema, formatError: formatError(parts.log), includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+  cleanup.push(() => apollo.stop());
+
+  const routes: Route[] = [
+    { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
+    ...plugins.flatMap((p) => p.routes ?? []).map((r) => ({
+      method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, { em: orm.em.fork(), services }),
+    })),
+  ];
+  const router = createRouter(routes);
+  const server = createServer((req, res) => {
+    router(req, res).catch((error: unknown) => {
+      parts.log.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal Server Error\n');
+    });
+  });
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer({ schema, context }, wss);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  publicUrl = `http://${config.host}:${port}`;
+  cleanup.push(async () => {
+    await ws.dispose();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return server;
+}

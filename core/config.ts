@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+
+/** Everything Larder reads from its environment, validated once at start-up. */
+export interface LarderConfig {
+  /** PostgreSQL URL; undefined means "run on the embedded PGlite database under `home`". */
+  databaseUrl: string | undefined;
+  redisUrl: string;
+  /** Prefix for every Redis key and channel, so several installations (or test files) share one Redis. */
+  redisPrefix: string;
+  port: number;
+  host: string;
+  storagePath: string;
+  /** Directory for embedded state (PGlite data, a spawned redis-server's files). */
+  home: string;
+  /** Worker processors in this process; 0 makes an api-only process. */
+  workers: number;
+  /** Tasks one worker runs at the same time. */
+  workerConcurrency: number;
+  heartbeatIntervalMs: number;
+  workerTtlMs: number;
+  testTasks: boolean;
+  logLevel: LogLevel;
+  /** Plugin folder names to load; undefined loads every folder under plugins/. */
+  plugins: string[] | undefined;
+  dbPoolSize: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, key: string, protocols: string[]): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} is not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${key} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function flag(env: Env, key: string): boolean {
+  const raw = (env[key] ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  throw new ConfigError(`${key} must be 1 or 0, got "${env[key]}"`);
+}
+
+export function loadConfig(env: Env = process.env): LarderConfig {
+  const home = resolve(env.LARDER_HOME || '.larder');
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const redisPrefix = env.LARDER_REDIS_PREFIX || 'larder';
+  if (!/^[\w.:-]+$/.test(redisPrefix)) {
+    throw new ConfigError(`LARDER_REDIS_PREFIX may hold letters, digits and _ . : - only, got "${redisPrefix}"`);
+  }
+  const plugins = env.LARDER_PLUGINS?.split(',').map((p) => p.trim()).filter(Boolean);
+  const workerTtlMs = integer(env, 'LARDER_WORKER_TTL_MS', 15_000, 1_000, 3_600_000);
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+    redisPrefix,
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    storagePath: resolve(env.STORAGE_PATH || resolve(home, 'storage')),
+    home,
+    workers: integer(env, 'LARDER_WORKERS', 1, 0, 64),
+    workerConcurrency: integer(env, 'LARDER_WORKER_CONCURRENCY', 8, 1, 256),
+    heartbeatIntervalMs: integer(env, 'LARDER_HEARTBEAT_MS', Math.min(5_000, Math.floor(workerTtlMs / 3)), 100, 600_000),
+    workerTtlMs,
+    testTasks: flag(env, 'LARDER_TEST_TASKS'),
+    logLevel,
+    plugins: plugins?.length ? plugins : undefined,
+    dbPoolSize: integer(env, 'LARDER_DB_POOL', 10, 1, 200),
+  };
+}

@@ -1,0 +1,17 @@
+import { Entity, OptionalProps, Property } from '@mikro-orm/core';
+import { Field, InterfaceType } from 'type-graphql';
+import { BaseEntity } from './base-entity.js';
+
+/**
+ * An immutable unit of content (a file, a package). Plugins subclass it and declare a unique
+ * natural key, so the same unit is stored once however many repositories hold it.
+ */
+@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@Entity({ tableName: 'content', discriminatorColumn: 'type', abstract: true })
+export abstract class Content extends BaseEntity {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'type';
+
+  @Field()
+  @Property({ type: 'text' })
+  type!: string;
+}

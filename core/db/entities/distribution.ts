@@ -1,0 +1,49 @@
+import { Entity, ManyToOne, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { basePathPrefixes } from '../../content/base-paths.js';
+import { badInput, conflict } from '../../graphql/errors.js';
+import { escapeLike } from '../../graphql/label-select.js';
+import { Field, InterfaceType } from 'type-graphql';
+import { NamedEntity } from './named-entity.js';
+import { Publication } from './publication.js';
+import { Repository } from './repository.js';
+
+/**
+ * Serves a publication (or a repository's latest version) under a base path of the content app.
+ * Base paths are unique and may not nest inside one another.
+ */
+@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@Entity({ tableName: 'distribution', discriminatorColumn: 'type', abstract: true })
+@Unique({ properties: ['type', 'name'] })
+export abstract class Distribution extends NamedEntity {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'labels' | 'type';
+
+  @Field()
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Field()
+  @Unique()
+  @Property({ type: 'text' })
+  basePath!: string;
+
+  @ManyToOne(() => Publication, { nullable: true, deleteRule: 'set null' })
+  publication?: Publication | null;
+
+  @ManyToOne(() => Repository, { nullable: true, deleteRule: 'set null' })
+  repository?: Repository | null;
+
+  /** Runs under the base path's locks (see basePathLocks), so the check cannot race. */
+  async beforeSave(em: EntityManager): Promise<void> {
+    if (this.publication && this.repository) {
+      throw badInput('A distribution serves either a publication or a repository, not both');
+    }
+    const clash = await em.findOne(Distribution, {
+      id: { $ne: this.id },
+      $or: [{ basePath: { $in: basePathPrefixes(this.basePath) } }, { basePath: { $like: `${escapeLike(this.basePath)}/%` } }],
+    });
+    if (clash) {
+      throw conflict(`Base path "${this.basePath}" overlaps "${clash.basePath}" of distribution "${clash.name}"`);
+    }
+  }
+}

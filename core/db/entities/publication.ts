@@ -1,0 +1,21 @@
+import { Entity, ManyToOne, OptionalProps, Property } from '@mikro-orm/core';
+import { Field, InterfaceType } from 'type-graphql';
+import { BaseEntity } from './base-entity.js';
+import { RepositoryVersion } from './repository-version.js';
+
+/** A repository version made ready to serve (metadata written); visible once `complete`. */
+@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@Entity({ tableName: 'publication', discriminatorColumn: 'type', abstract: true })
+export abstract class Publication extends BaseEntity {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'type' | 'complete';
+
+  @Field()
+  @Property({ type: 'text' })
+  type!: string;
+
+  @ManyToOne(() => RepositoryVersion, { deleteRule: 'cascade' })
+  repositoryVersion!: RepositoryVersion;
+
+  @Property({ type: 'boolean' })
+  complete: boolean = false;
+}

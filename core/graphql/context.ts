@@ -1,0 +1,25 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { LarderConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { TaskDispatcher } from '../tasking/dispatcher.js';
+import type { TaskEventBus } from '../tasking/task-events.js';
+import type { TaskLifecycle } from '../tasking/task-lifecycle.js';
+import type { Loaders } from './loaders.js';
+
+/** What the API shares with every resolver: built once per process. */
+export interface ApiServices {
+  config: LarderConfig;
+  log: Logger;
+  tasks: TaskDispatcher;
+  events: TaskEventBus;
+  lifecycle: TaskLifecycle;
+  /** The base URL clients reach this server at (for upload and content URLs). */
+  publicUrl(): string;
+}
+
+/** One request's context: its own entity manager fork and loaders. */
+export interface GraphQLContext {
+  em: EntityManager;
+  loaders: Loaders;
+  services: ApiServices;
+}

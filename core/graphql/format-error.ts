@@ -1,0 +1,37 @@
+import {
+  CheckConstraintViolationException, ConnectionException, ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException, UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../logger.js';
+
+/**
+ * Turns database failures into the contract's codes, and hides internals of anything unexpected
+ * (it is logged instead).
+ */
+export function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    const withCode = (code: string, message: string): GraphQLFormattedError => ({
+      ...formatted, message, extensions: { ...formatted.extensions, code },
+    });
+    if (original instanceof UniqueConstraintViolationException) {
+      return withCode('CONFLICT', 'An object with the same unique values (name, base path, …) already exists.');
+    }
+    if (original instanceof ForeignKeyConstraintViolationException) {
+      return withCode('CONFLICT', 'The object refers to, or is referred to by, another object in a conflicting way.');
+    }
+    if (original instanceof NotNullConstraintViolationException || original instanceof CheckConstraintViolationException) {
+      return withCode('BAD_USER_INPUT', 'The input breaks a rule of the stored object.');
+    }
+    if (original instanceof ConnectionException) {
+      return withCode('SERVICE_UNAVAILABLE', 'The database is not reachable right now; try again shortly.');
+    }
+    const code = formatted.extensions?.code;
+    if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+      log.error({ err: original }, 'unexpected error in a GraphQL operation');
+      return withCode('INTERNAL_SERVER_ERROR', 'Internal server error');
+    }
+    return formatted;
+  };
+}

@@ -1,0 +1,14 @@
+import { Length, Matches, ValidateIf } from 'class-validator';
+
+/** A name: 1 to 255 characters, not blank, no leading or trailing spaces. */
+export function NameRules(): PropertyDecorator {
+  return (target, key) => {
+    Length(1, 255)(target, key);
+    Matches(/^\S(.*\S)?$/s, { message: 'name must not be blank or start or end with white space' })(target, key);
+  };
+}
+
+/** Optional, but not nullable: leaving it out keeps the value, `null` is refused. */
+export function NotNullIfGiven(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}

@@ -1,0 +1,111 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { TaskGroup } from '../../db/entities/task-group.js';
+import { isFinalTaskState } from '../../db/entities/task-state.js';
+import { Task } from '../../db/entities/task.js';
+import { followTask, taskEventStream } from '../../tasking/task-follow.js';
+import { taskFromRow } from '../../tasking/task-row.js';
+import { authorize } from '../authorization.js';
+import { createReadResolver } from '../base-resolver.js';
+import type { GraphQLContext } from '../context.js';
+import { badInput, conflict, forbidden, isUuid, notFound } from '../errors.js';
+import { filterMatches } from '../filter-where.js';
+import { OrderDirection } from '../types/operator-filters.js';
+
+const reservedResource = {
+  type: () => String,
+  description: 'Tasks that hold this resource, exclusively or shared.',
+  where: (resource: string) => ({
+    $or: [{ exclusiveResources: { $contains: [resource] } }, { sharedResources: { $contains: [resource] } }],
+  }),
+};
+
+function holds(task: Task, resource: string): boolean {
+  return task.exclusiveResources.includes(resource) || task.sharedResources.includes(resource);
+}
+
+const TaskRead = createReadResolver({
+  entity: Task,
+  listing: {
+    extraFilters: { reservedResource },
+    defaultOrder: [{ field: 'createdAt', direction: OrderDirection.DESC }],
+  },
+});
+
+@Resolver(() => Task)
+export class TaskResolver extends TaskRead {
+  @FieldResolver(() => Task, { nullable: true })
+  parentTask(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<Task | null> {
+    return ctx.loaders.load(Task, task.parentTaskId);
+  }
+
+  @FieldResolver(() => [Task])
+  childTasks(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<Task[]> {
+    return ctx.loaders
+      .custom<string, Task[]>('childTasks', async (ids) => {
+        const children = await ctx.em.find(Task, { parentTaskId: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
+        return ids.map((id) => children.filter((c) => c.parentTaskId === id));
+      })
+      .load(task.id);
+  }
+
+  @FieldResolver(() => TaskGroup, { nullable: true })
+  taskGroup(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<TaskGroup | null> {
+    return ctx.loaders.load(TaskGroup, task.taskGroupId);
+  }
+
+  @Mutation(() => Task, { description: 'WAITING → CANCELED; RUNNING → CANCELING → CANCELED. A final task is a CONFLICT.' })
+  async cancelTask(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
+    await authorize(ctx, { action: 'cancel', type: 'Task', id });
+    const task = isUuid(id) ? await ctx.em.findOne(Task, { id }) : null;
+    if (!task) throw notFound('Task', id);
+    if (isFinalTaskState(task.state)) throw conflict(`Task ${id} is already ${task.state}`);
+    const row = await ctx.services.lifecycle.cancel(id);
+    if (!row) throw conflict(`Task ${id} finished before it could be cancelled`);
+    return taskFromRow(row);
+  }
+
+  @Mutation(() => Task, { description: 'Test support (LARDER_TEST_TASKS=1): a task that sleeps, then succeeds or fails.' })
+  async dispatchTestTask(
+    @Arg('sleepMs', () => Int) sleepMs: number,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('exclusiveResources', () => [String], { nullable: true }) exclusiveResources?: string[],
+    @Arg('sharedResources', () => [String], { nullable: true }) sharedResources?: string[],
+    @Arg('fail', () => Boolean, { nullable: true }) fail?: boolean,
+  ): Promise<Task> {
+    if (!ctx.services.config.testTasks) throw forbidden('Test tasks are disabled; start Larder with LARDER_TEST_TASKS=1');
+    if (sleepMs < 0 || sleepMs > 3_600_000) throw badInput('sleepMs must be between 0 and 3600000', 'sleepMs');
+    return ctx.services.tasks.dispatch('core.test', { sleepMs, fail: fail ?? false }, { exclusiveResources, sharedResources });
+  }
+
+  @Subscription(() => Task, {
+    description: 'The task as it is now, then every change; completes after a final state.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      const id = args.id as string;
+      await authorize(ctx, { action: 'view', type: 'Task', id });
+      const stream = isUuid(id)
+        ? await followTask(ctx.services.events, id, () => ctx.em.fork().findOne(Task, { id }))
+        : null;
+      if (!stream) throw notFound('Task', id);
+      return stream;
+    },
+  })
+  taskUpdated(@Root() task: Task, @Arg('id', () => ID) _id: string): Task {
+    return task;
+  }
+
+  @Subscription(() => Task, {
+    description: 'Every change of every task that matches the filter.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      await authorize(ctx, { action: 'list', type: 'Task' });
+      const filter = args.filter as Record<string, unknown> | undefined;
+      return taskEventStream(ctx.services.events, (task) =>
+        filterMatches(task as unknown as Record<string, unknown>, filter, { reservedResource: holds }),
+      );
+    },
+  })
+  taskEvents(@Root() task: Task, @Arg('filter', () => TaskRead.listing.Filter, { nullable: true }) _filter?: unknown): Task {
+    return task;
+  }
+}

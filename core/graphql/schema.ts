@@ -1,0 +1,44 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
+import type { LarderPlugin } from '../plugin/definition.js';
+import { ContentArtifactResolver, ArtifactResolver, ContentResolver } from './resolvers/content-resolver.js';
+import { DistributionResolver } from './resolvers/distribution-resolver.js';
+import { PublicationResolver } from './resolvers/publication-resolver.js';
+import { RemoteResolver } from './resolvers/remote-resolver.js';
+import { RepositoryResolver } from './resolvers/repository-resolver.js';
+import { RepositoryVersionResolver } from './resolvers/repository-version-resolver.js';
+import { TaskResolver } from './resolvers/task-resolver.js';
+import { WorkerResolver } from './resolvers/worker-resolver.js';
+import { DateTime } from './scalars.js';
+
+const coreResolvers = [
+  TaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver, ContentResolver,
+  ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
+] as const;
+
+/**
+ * type-graphql insists on a PubSub once any subscription exists; Larder's subscriptions build
+ * their own streams from the task event bus (`subscribe:`), so this one is never reached.
+ */
+const streamsOnly: PubSub = {
+  publish() {
+    throw new Error('Larder subscriptions stream from the task event bus; nothing publishes here');
+  },
+  subscribe() {
+    throw new Error('Larder subscriptions stream from the task event bus; nothing subscribes here');
+  },
+};
+
+export async function buildLarderSchema(plugins: LarderPlugin[]): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...coreResolvers, ...plugins.flatMap((p) => p.resolvers)] as [Function, ...Function[]],
+    scalarsMap: [{ type: Date, scalar: DateTime }],
+    validate: { forbidUnknownValues: false },
+    pubSub: streamsOnly,
+  });
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so it changes only when the API does. */
+export function printLarderSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,22 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType()
+export class ContentCount {
+  @Field({ description: 'Content type, e.g. `file.file`.' })
+  type!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType()
+export class ContentSummary {
+  @Field(() => [ContentCount], { description: 'Added in this version.' })
+  added!: ContentCount[];
+
+  @Field(() => [ContentCount], { description: 'Removed in this version.' })
+  removed!: ContentCount[];
+
+  @Field(() => [ContentCount], { description: 'In this version.' })
+  present!: ContentCount[];
+}

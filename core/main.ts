@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startLarder, type Roles, type RunningLarder } from './app.js';
+import { ConfigError, loadConfig, type LarderConfig } from './config.js';
+import { coreMigrations } from './db/migrations/index.js';
+import { migrate, openOrm } from './db/orm.js';
+import { buildLarderSchema, printLarderSchema } from './graphql/schema.js';
+import { schemaFile } from './paths.js';
+import { loadPlugins } from './plugin/loader.js';
+
+const USAGE = `usage: larder <command>
+  start          API, content app and workers in one process (the default)
+  api            API and content app only
+  worker         workers only (LARDER_WORKERS of them, default 1)
+  migrate        apply pending database migrations and exit
+  schema:print   write schema/schema.graphql from the code
+  schema:check   fail if schema/schema.graphql differs from the code`;
+
+async function serve(config: LarderConfig, roles: Roles): Promise<void> {
+  let running: RunningLarder | null = await startLarder(config, roles);
+  const shutdown = async (signal: string) => {
+    if (!running) process.exit(1);
+    const stopping = running;
+    running = null;
+    stopping.log.info({ signal }, 'shutting down');
+    await stopping.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function schemaText(config: LarderConfig): Promise<string> {
+  return printLarderSchema(await buildLarderSchema(await loadPlugins(config.plugins)));
+}
+
+async function run(command: string): Promise<void> {
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      return serve(config, { api: true, worker: true });
+    case 'api':
+      return serve({ ...config, workers: 0 }, { api: true, worker: false });
+    case 'worker':
+      if (config.workers === 0) throw new ConfigError('a worker process needs LARDER_WORKERS of at least 1');
+      return serve(config, { api: false, worker: true });
+    case 'migrate': {
+      if (!config.databaseUrl) throw new ConfigError('migrate needs DATABASE_URL (the embedded database migrates itself at start)');
+      const plugins = await loadPlugins(config.plugins);
+      const orm = await openOrm({
+        databaseUrl: config.databaseUrl, entities: plugins.flatMap((p) => p.entities), poolSize: 1,
+        migrations: [...coreMigrations, ...plugins.flatMap((p) => p.migrations ?? [])],
+      });
+      const applied = await migrate(orm);
+      await orm.close();
+      console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      return;
+    }
+    case 'schema:print':
+      writeFileSync(schemaFile, await schemaText(config));
+      console.log(`wrote ${schemaFile}`);
+      return;
+    case 'schema:check': {
+      const committed = readFileSync(schemaFile, 'utf8');
+      if (committed !== (await schemaText(config))) {
+        console.error(`${schemaFile} is stale: run npm run schema:print and commit it`);
+        process.exit(1);
+      }
+      console.log('schema/schema.graphql matches the code');
+      return;
+    }
+    default:
+      console.error(USAGE);
+      process.exit(2);
+  }
+}
+
+run(process.argv[2] ?? 'start').catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`larder: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

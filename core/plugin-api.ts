@@ -1,0 +1,37 @@
+/**
+ * Larder's plugin API: the one module plugins import from the core (like `pulpcore.plugin`).
+ * Anything a plugin needs is added here on purpose; the rest of `core/` may change freely.
+ */
+export { BaseEntity } from './db/entities/base-entity.js';
+export { NamedEntity, type Labels } from './db/entities/named-entity.js';
+export { Repository } from './db/entities/repository.js';
+export { RepositoryVersion } from './db/entities/repository-version.js';
+export { Content } from './db/entities/content.js';
+export { ContentArtifact } from './db/entities/content-artifact.js';
+export { Artifact } from './db/entities/artifact.js';
+export { Remote } from './db/entities/remote.js';
+export { RemotePolicy } from './db/entities/remote-policy.js';
+export { Publication } from './db/entities/publication.js';
+export { Distribution } from './db/entities/distribution.js';
+export { Task } from './db/entities/task.js';
+export { TaskState } from './db/entities/task-state.js';
+
+export { createBaseResolver, createReadResolver, type BaseResolverOptions, type ReadResolverOptions } from './graphql/base-resolver.js';
+export { authorize, type AccessRequest, type Action } from './graphql/authorization.js';
+export type { GraphQLContext, ApiServices } from './graphql/context.js';
+export { apiError, badInput, conflict, forbidden, isUuid, notFound, type ErrorCode } from './graphql/errors.js';
+export { DateTime, JSONScalar, SafeInt } from './graphql/scalars.js';
+
+export { definePlugin, type HttpRoute, type LarderPlugin, type RouteContext } from './plugin/definition.js';
+
+export { dispatch } from './tasking/dispatch.js';
+export type { DispatchOptions } from './tasking/dispatcher.js';
+export { defineTask, TaskFailure, type TaskContext, type TaskDefinition } from './tasking/task-definition.js';
+export { objectResource, resourceName } from './tasking/resources.js';
+
+export { CreateRepositoryInput, UpdateRepositoryInput } from './graphql/inputs/repository-inputs.js';
+export { CreateRemoteInput, UpdateRemoteInput } from './graphql/inputs/remote-inputs.js';
+export { CreateDistributionInput, UpdateDistributionInput } from './graphql/inputs/distribution-inputs.js';
+export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
+export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
+export { basePathLocks } from './content/base-paths.js';

@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EntityClass, MigrationObject } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApiServices } from '../graphql/context.js';
+import type { TaskDefinition } from '../tasking/task-definition.js';
+
+export interface RouteContext {
+  /** A fresh entity manager fork for this request. */
+  em: EntityManager;
+  services: ApiServices;
+}
+
+/** A plugin's own HTTP endpoint beside GraphQL (its "live API"), matched by method and path prefix. */
+export interface HttpRoute {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | '*';
+  /** e.g. `/npm/`; the longest matching prefix wins. */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void>;
+}
+
+/** Everything a plugin brings, in one declaration (the plugin's `index.ts` default export). */
+export interface LarderPlugin {
+  /** Lower-case identifier; prefixes its discriminators (`file.file`) and task names (`file.sync`). */
+  name: string;
+  /** Subclasses of the core's entities (and any entities of its own). */
+  entities: EntityClass<unknown>[];
+  /** type-graphql resolver classes, typically extending `createBaseResolver(...)`. */
+  resolvers: Function[];
+  tasks?: TaskDefinition[];
+  routes?: HttpRoute[];
+  /** Schema changes for its entities, applied after the core's, in this order. */
+  migrations?: MigrationObject[];
+}
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+
+export function definePlugin(plugin: LarderPlugin): LarderPlugin {
+  if (!NAME.test(plugin.name)) throw new Error(`plugin name "${plugin.name}" must be lower-case letters, digits and _`);
+  for (const task of plugin.tasks ?? []) {
+    if (!task.name.startsWith(`${plugin.name}.`)) {
+      throw new Error(`task "${task.name}" of plugin "${plugin.name}" must be named "${plugin.name}.<action>"`);
+    }
+  }
+  for (const migration of plugin.migrations ?? []) {
+    if (!migration.name.startsWith(`${plugin.name}-`)) {
+      throw new Error(`migration "${migration.name}" of plugin "${plugin.name}" must be named "${plugin.name}-<nnnn>-<what>"`);
+    }
+  }
+  return plugin;
+}

@@ -1,0 +1,38 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Task } from '../db/entities/task.js';
+import type { Logger } from '../logger.js';
+import type { DispatchOptions } from './dispatcher.js';
+import type { ProgressHandle, ProgressStart } from './progress.js';
+
+/** What a task function gets to do its work. */
+export interface TaskContext<Args = Record<string, unknown>> {
+  task: { id: string; name: string };
+  args: Args;
+  /** A fork of its own; flushed when the function returns. */
+  em: EntityManager;
+  log: Logger;
+  /** Fires when the task is cancelled: stop at the next safe point. */
+  signal: AbortSignal;
+  progress(start: ProgressStart): ProgressHandle;
+  /** Records the id of an object this task created (a repository version, a publication, …). */
+  created(id: string): void;
+  /** Dispatches a child task. */
+  dispatch(name: string, args: Record<string, unknown>, options?: DispatchOptions): Promise<Task>;
+}
+
+export interface TaskDefinition<Args = any> {
+  /** Unique, `<plugin>.<action>`, e.g. `file.sync`. */
+  name: string;
+  run(ctx: TaskContext<Args>): Promise<void>;
+}
+
+export function defineTask<Args>(definition: TaskDefinition<Args>): TaskDefinition<Args> {
+  return definition;
+}
+
+/** An error whose `code` is recorded on the failed task, for clients to act on. */
+export class TaskFailure extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,12 @@
+import { Entity, Property } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { Publication } from '../../../core/plugin-api.js';
+
+/** A repository version with its `PULP_MANIFEST` written. */
+@ObjectType({ implements: Publication })
+@Entity({ discriminatorValue: 'file.file' })
+export class FilePublication extends Publication {
+  @Field({ description: 'Name of the manifest file in this publication.' })
+  @Property({ type: 'text', fieldName: 'file_manifest' })
+  manifest: string = 'PULP_MANIFEST';
+}

@@ -1,0 +1,44 @@
+import { IsOptional, Length } from 'class-validator';
+import { Ctx, Field, FieldResolver, InputType, Resolver, Root } from 'type-graphql';
+import {
+  createBaseResolver, CreateRepositoryInput, NotNullIfGiven, UpdateRepositoryInput, type GraphQLContext,
+} from '../../../core/plugin-api.js';
+import { FileRemote } from '../entities/file-remote.js';
+import { FileRepository } from '../entities/file-repository.js';
+
+@InputType()
+export class CreateFileRepositoryInput extends CreateRepositoryInput {
+  @Field(() => String, { nullable: true, description: 'Manifest file name for publications (default PULP_MANIFEST).' })
+  @IsOptional()
+  @Length(1, 255)
+  manifest?: string;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  autopublish?: boolean;
+}
+
+@InputType()
+export class UpdateFileRepositoryInput extends UpdateRepositoryInput {
+  @Field(() => String, { nullable: true })
+  @NotNullIfGiven()
+  @Length(1, 255)
+  manifest?: string;
+
+  @Field(() => Boolean, { nullable: true })
+  @NotNullIfGiven()
+  autopublish?: boolean;
+}
+
+@Resolver(() => FileRepository)
+export class FileRepositoryResolver extends createBaseResolver({
+  entity: FileRepository,
+  createInput: CreateFileRepositoryInput,
+  updateInput: UpdateFileRepositoryInput,
+  references: { remoteId: FileRemote },
+}) {
+  @FieldResolver(() => FileRemote, { nullable: true, description: 'The default remote to sync from.' })
+  remote(@Root() repository: FileRepository, @Ctx() ctx: GraphQLContext): Promise<FileRemote | null> {
+    return ctx.loaders.load(FileRemote, repository.remote?.id);
+  }
+}
