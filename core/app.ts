@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
-import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import type { LarderConfig } from './config.js';
+import { removeIncompleteVersions } from './content/incomplete-versions.js';
 import { crudTasks } from './crud/crud-tasks.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { coreMigrations } from './db/migrations/index.js';
@@ -20,14 +19,12 @@ import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import { handleGraphQLHttp } from './server/graphql-http.js';
 import { createRouter, type Route } from './server/router.js';
-import { TaskDispatcher } from './tasking/dispatcher.js';
-import { TaskEventBus } from './tasking/task-events.js';
-import { TaskLifecycle } from './tasking/task-lifecycle.js';
-import { openTaskQueue } from './tasking/task-queue.js';
+import type { TaskDispatcher } from './tasking/dispatcher.js';
+import { purgeTasksTask } from './tasking/purge-tasks.js';
 import { TaskRegistry } from './tasking/task-registry.js';
-import { TaskStore } from './tasking/task-store.js';
+import { startTasking } from './tasking/tasking.js';
 import { testTask } from './tasking/test-task.js';
-import { TaskWorker } from './tasking/worker.js';
+import type { TaskWorker } from './tasking/worker.js';
 
 /** Which parts this process runs; `npm start` runs all three. */
 export interface Roles {
@@ -41,16 +38,15 @@ export interface RunningLarder {
   orm: Orm;
   /** `http://host:port` of the API, when this process serves one. */
   url: string | null;
+  /** Dispatches tasks as resolvers do (tests and benchmarks dispatch in bulk through it). */
+  tasks: TaskDispatcher;
   workers: TaskWorker[];
   stop(): Promise<void>;
 }
 
-/** How long a stopping worker lets running tasks finish. */
-const SHUTDOWN_GRACE_MS = 30_000;
-
 function taskRegistry(plugins: LarderPlugin[]): TaskRegistry {
   const registry = new TaskRegistry();
-  for (const task of [...crudTasks, testTask, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
+  for (const task of [...crudTasks, purgeTasksTask, testTask, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
   return registry;
 }
 
@@ -89,42 +85,21 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
 
-    const registry = taskRegistry(plugins);
-    const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    cleanup.push(() => publisher.quit());
-    const bus = new TaskEventBus(publisher, config.redisUrl, config.redisPrefix);
-    cleanup.push(() => bus.close());
-    const producer = openTaskQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, isWorker: false });
-    cleanup.push(() => producer.close());
-    const store = new TaskStore(orm);
-    const lifecycle = new TaskLifecycle(store, bus, producer);
-    const dispatcher = new TaskDispatcher(store, producer, bus, registry);
-
-    const workers: TaskWorker[] = [];
-    if (roles.worker) {
-      for (let i = 0; i < config.workers; i++) {
-        const queue = openTaskQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, isWorker: true });
-        const worker = new TaskWorker(
-          { orm, lifecycle, queue, bus, registry, dispatcher, log },
-          { name: `${hostname()}-${process.pid}-${i}`, concurrency: config.workerConcurrency, heartbeatIntervalMs: config.heartbeatIntervalMs },
-        );
-        cleanup.push(async () => {
-          await queue.close(SHUTDOWN_GRACE_MS);
-          await worker.stop();
-        });
-        await worker.start();
-        workers.push(worker);
-      }
-    }
+    const tasking = await startTasking({
+      config, orm, log, registry: taskRegistry(plugins), workers: roles.worker ? config.workers : 0,
+      cleanups: [removeIncompleteVersions, ...plugins.flatMap((p) => p.taskCleanups ?? [])],
+    });
+    cleanup.push(() => tasking.stop());
+    const { dispatcher, lifecycle, events, workers } = tasking;
 
     let url: string | null = null;
     if (roles.api) {
-      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events: bus, lifecycle }, cleanup);
+      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events, lifecycle }, cleanup);
       const { port } = server.address() as AddressInfo;
       url = `http://${config.host}:${port}`;
       log.info({ url, workers: workers.length }, 'Larder is listening');
     }
-    return { config, log, orm, url, workers, stop };
+    return { config, log, orm, url, tasks: dispatcher, workers, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -17,7 +17,14 @@ export interface LarderConfig {
   /** Tasks one worker runs at the same time. */
   workerConcurrency: number;
   heartbeatIntervalMs: number;
+  /** A worker whose heartbeat is older than this is dead: its tasks fail with WORKER_GONE. */
   workerTtlMs: number;
+  /** How long a stopping worker lets running tasks finish before failing them (WORKER_SHUTDOWN). */
+  shutdownGraceMs: number;
+  /** How long a cancelled task may take to stop before it is failed (CANCEL_TIMEOUT). */
+  cancelGraceMs: number;
+  /** How often one process (by lease) re-enqueues runnable tasks whose wake-up may have been lost. */
+  sweepIntervalMs: number;
   testTasks: boolean;
   logLevel: LogLevel;
   /** Plugin folder names to load; undefined loads every folder under plugins/. */
@@ -75,6 +82,10 @@ export function loadConfig(env: Env = process.env): LarderConfig {
   }
   const plugins = env.LARDER_PLUGINS?.split(',').map((p) => p.trim()).filter(Boolean);
   const workerTtlMs = integer(env, 'LARDER_WORKER_TTL_MS', 15_000, 1_000, 3_600_000);
+  const heartbeatIntervalMs = integer(env, 'LARDER_HEARTBEAT_MS', Math.min(5_000, Math.floor(workerTtlMs / 3)), 100, 600_000);
+  if (heartbeatIntervalMs * 2 > workerTtlMs) {
+    throw new ConfigError(`LARDER_HEARTBEAT_MS (${heartbeatIntervalMs}) must be at most half of LARDER_WORKER_TTL_MS (${workerTtlMs})`);
+  }
   return {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
@@ -85,8 +96,11 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     home,
     workers: integer(env, 'LARDER_WORKERS', 1, 0, 64),
     workerConcurrency: integer(env, 'LARDER_WORKER_CONCURRENCY', 8, 1, 256),
-    heartbeatIntervalMs: integer(env, 'LARDER_HEARTBEAT_MS', Math.min(5_000, Math.floor(workerTtlMs / 3)), 100, 600_000),
+    heartbeatIntervalMs,
     workerTtlMs,
+    shutdownGraceMs: integer(env, 'LARDER_SHUTDOWN_GRACE_MS', 30_000, 0, 3_600_000),
+    cancelGraceMs: integer(env, 'LARDER_CANCEL_GRACE_MS', 10_000, 0, 3_600_000),
+    sweepIntervalMs: integer(env, 'LARDER_SWEEP_MS', 60_000, 1_000, 3_600_000),
     testTasks: flag(env, 'LARDER_TEST_TASKS'),
     logLevel,
     plugins: plugins?.length ? plugins : undefined,

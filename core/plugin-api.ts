@@ -14,6 +14,7 @@ export { RemotePolicy } from './db/entities/remote-policy.js';
 export { Publication } from './db/entities/publication.js';
 export { Distribution } from './db/entities/distribution.js';
 export { Task } from './db/entities/task.js';
+export { TaskGroup } from './db/entities/task-group.js';
 export { TaskState } from './db/entities/task-state.js';
 
 export { createBaseResolver, createReadResolver, type BaseResolverOptions, type ReadResolverOptions } from './graphql/base-resolver.js';
@@ -27,6 +28,8 @@ export { definePlugin, type HttpRoute, type LarderPlugin, type RouteContext } fr
 export { dispatch } from './tasking/dispatch.js';
 export type { DispatchOptions } from './tasking/dispatcher.js';
 export { defineTask, TaskFailure, type TaskContext, type TaskDefinition } from './tasking/task-definition.js';
+export { createTaskGroup, finishTaskGroup } from './tasking/task-groups.js';
+export type { TaskCleanup, TaskCleanupContext } from './tasking/task-cleanup.js';
 export { objectResource, resourceName } from './tasking/resources.js';
 
 export { CreateRepositoryInput, UpdateRepositoryInput } from './graphql/inputs/repository-inputs.js';

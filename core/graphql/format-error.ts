@@ -1,8 +1,9 @@
 import {
-  CheckConstraintViolationException, ConnectionException, ForeignKeyConstraintViolationException,
-  NotNullConstraintViolationException, UniqueConstraintViolationException,
+  CheckConstraintViolationException, ForeignKeyConstraintViolationException, NotNullConstraintViolationException,
+  UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/availability.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -24,7 +25,7 @@ export function formatError(log: Logger) {
     if (original instanceof NotNullConstraintViolationException || original instanceof CheckConstraintViolationException) {
       return withCode('BAD_USER_INPUT', 'The input breaks a rule of the stored object.');
     }
-    if (original instanceof ConnectionException) {
+    if (isDatabaseUnavailable(original)) {
       return withCode('SERVICE_UNAVAILABLE', 'The database is not reachable right now; try again shortly.');
     }
     const code = formatted.extensions?.code;

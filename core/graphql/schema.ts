@@ -7,12 +7,14 @@ import { PublicationResolver } from './resolvers/publication-resolver.js';
 import { RemoteResolver } from './resolvers/remote-resolver.js';
 import { RepositoryResolver } from './resolvers/repository-resolver.js';
 import { RepositoryVersionResolver } from './resolvers/repository-version-resolver.js';
+import { TaskGroupResolver } from './resolvers/task-group-resolver.js';
 import { TaskResolver } from './resolvers/task-resolver.js';
+import { TestTaskResolver } from './resolvers/test-task-resolver.js';
 import { WorkerResolver } from './resolvers/worker-resolver.js';
 import { DateTime } from './scalars.js';
 
 const coreResolvers = [
-  TaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver, ContentResolver,
+  TaskResolver, TaskGroupResolver, TestTaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver, ContentResolver,
   ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
 ] as const;
 

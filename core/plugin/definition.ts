@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApiServices } from '../graphql/context.js';
+import type { TaskCleanup } from '../tasking/task-cleanup.js';
 import type { TaskDefinition } from '../tasking/task-definition.js';
 
 export interface RouteContext {
@@ -27,6 +28,8 @@ export interface LarderPlugin {
   /** type-graphql resolver classes, typically extending `createBaseResolver(...)`. */
   resolvers: Function[];
   tasks?: TaskDefinition[];
+  /** Remove what a failed, cancelled or orphaned task half-made (run for every such task). */
+  taskCleanups?: TaskCleanup[];
   routes?: HttpRoute[];
   /** Schema changes for its entities, applied after the core's, in this order. */
   migrations?: MigrationObject[];

@@ -1,21 +1,36 @@
-import type BeeQueue from 'bee-queue';
 import type { Task } from '../db/entities/task.js';
 import { TaskState } from '../db/entities/task-state.js';
 import { uuid7 } from '../db/uuid7.js';
+import { conflict, notFound } from '../graphql/errors.js';
+import type { Logger } from '../logger.js';
 import type { TaskEventBus } from './task-events.js';
-import { enqueueTasks, type TaskJob } from './task-queue.js';
+import type { TaskQueue } from './task-queue.js';
 import type { TaskRegistry } from './task-registry.js';
 import { taskFromRow, type TaskRow } from './task-row.js';
-import type { TaskStore } from './task-store.js';
+import type { NewTask, TaskStore } from './task-store.js';
 
 export interface DispatchOptions {
   /** Resources only this task may hold while it runs. */
   exclusiveResources?: string[];
   /** Resources this task shares with other shared holders. */
   sharedResources?: string[];
+  /** A group that still accepts tasks (see createTaskGroup); a child task inherits its parent's. */
   taskGroupId?: string | null;
   parentTaskId?: string | null;
 }
+
+export interface DispatchRequest {
+  name: string;
+  args: Record<string, unknown>;
+  options?: DispatchOptions;
+}
+
+/**
+ * How long a dispatch waits for Redis to take the wake-up. The task is safe in PostgreSQL by
+ * then; if Redis is away the wake-up is still retried (and a sweep would find the task anyway),
+ * so the caller gets its WAITING task rather than a hanging request.
+ */
+const HANDOFF_WAIT_MS = 2_000;
 
 /**
  * Writes the WAITING row (PostgreSQL first, always), tells subscribers, and queues the task
@@ -24,28 +39,67 @@ export interface DispatchOptions {
 export class TaskDispatcher {
   constructor(
     private readonly store: TaskStore,
-    private readonly queue: BeeQueue<TaskJob>,
+    private readonly queue: TaskQueue,
     private readonly bus: TaskEventBus,
     private readonly registry: TaskRegistry,
+    private readonly log: Logger,
   ) {}
 
   async dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<Task> {
+    const task = this.newTask({ name, args, options });
+    const runnable = await inserting(() => this.store.insert(task));
+    const row = waitingRow(task);
+    await this.handOff([row], runnable ? [task.id] : []);
+    return taskFromRow(row);
+  }
+
+  /** Dispatches many tasks in one transaction, in the order given (cheaper than one by one). */
+  async dispatchMany(requests: DispatchRequest[]): Promise<Task[]> {
+    const tasks = requests.map((request) => this.newTask(request));
+    const runnable = await inserting(() => this.store.insertMany(tasks));
+    const rows = tasks.map(waitingRow);
+    await this.handOff(rows, runnable);
+    return rows.map(taskFromRow);
+  }
+
+  private newTask({ name, args, options = {} }: DispatchRequest): NewTask {
     if (!this.registry.has(name)) throw new Error(`no task named "${name}" is registered`);
     const exclusive = [...new Set(options.exclusiveResources ?? [])];
     const shared = [...new Set(options.sharedResources ?? [])].filter((r) => !exclusive.includes(r));
     const now = new Date();
-    const id = uuid7(now.getTime());
-    const runnable = await this.store.insert({
-      id, name, args, exclusiveResources: exclusive, sharedResources: shared,
+    return {
+      id: uuid7(now.getTime()), name, args, exclusiveResources: exclusive, sharedResources: shared,
       parentTaskId: options.parentTaskId ?? null, taskGroupId: options.taskGroupId ?? null, createdAt: now,
-    });
-    const row: TaskRow = {
-      id, seq: 0, name, state: TaskState.WAITING, args, exclusive_resources: exclusive, shared_resources: shared,
-      progress_reports: [], created_resources: [], error: null, worker: null,
-      parent_task_id: options.parentTaskId ?? null, task_group_id: options.taskGroupId ?? null,
-      created_at: now, updated_at: now, started_at: null, finished_at: null,
     };
-    await Promise.all([this.bus.publish(row), runnable ? enqueueTasks(this.queue, [id]) : undefined]);
-    return taskFromRow(row);
   }
+
+  private async handOff(rows: TaskRow[], runnable: string[]): Promise<void> {
+    const handOff = Promise.all([this.queue.enqueue(runnable), ...rows.map((row) => this.bus.publish(row))])
+      .catch((error: unknown) => this.log.warn({ err: error }, 'handing dispatched tasks to Redis failed'));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([handOff, new Promise((resolve) => (timer = setTimeout(resolve, HANDOFF_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+}
+
+/** Runs an insert, turning the database's refusals about task groups into API errors. */
+async function inserting<T>(insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    const { code, detail } = error as { code?: unknown; detail?: string };
+    if (code === 'LG404') throw notFound('TaskGroup', detail ?? '');
+    if (code === 'LG409') throw conflict(`Task group ${detail} accepts no more tasks`);
+    throw error;
+  }
+}
+
+function waitingRow(task: NewTask): TaskRow {
+  return {
+    id: task.id, seq: 0, name: task.name, state: TaskState.WAITING, args: task.args,
+    exclusive_resources: task.exclusiveResources, shared_resources: task.sharedResources,
+    progress_reports: [], created_resources: [], error: null, worker: null,
+    parent_task_id: task.parentTaskId, task_group_id: task.taskGroupId,
+    created_at: task.createdAt, updated_at: task.createdAt, started_at: null, finished_at: null,
+  };
 }

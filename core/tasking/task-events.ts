@@ -1,35 +1,50 @@
 import { Redis } from 'ioredis';
 import type { Task } from '../db/entities/task.js';
+import type { Logger } from '../logger.js';
 import { taskFromRow, type TaskRow } from './task-row.js';
 
 type Listener = (task: Task) => void;
 
 /**
- * Task state changes travel through Redis pub/sub, so a subscriber on any api process hears
- * a task run by a worker anywhere. One Redis subscription per process fans out locally.
+ * Task state changes and cancel requests travel through Redis pub/sub, so a subscriber on any
+ * api process hears a task run by a worker anywhere, and a worker hears that its task was
+ * cancelled. One Redis subscription per process fans out locally. Pub/sub keeps nothing for a
+ * subscriber that was disconnected, so after a reconnection `onResync` listeners re-read what
+ * they follow from PostgreSQL.
  */
 export class TaskEventBus {
-  private readonly channel: string;
+  private readonly eventChannel: string;
+  private readonly cancelChannel: string;
   private readonly byTask = new Map<string, Set<Listener>>();
   private readonly all = new Set<Listener>();
+  private readonly cancelListeners = new Set<(taskId: string) => void>();
+  private readonly resyncListeners = new Set<() => void>();
+  private readonly channels = new Set<string>();
   private subscriber: Redis | null = null;
 
-  constructor(private readonly publisher: Redis, private readonly redisUrl: string, prefix: string) {
-    this.channel = `${prefix}:task-events`;
+  constructor(private readonly publisher: Redis, private readonly redisUrl: string, prefix: string, private readonly log: Logger) {
+    this.eventChannel = `${prefix}:task-events`;
+    this.cancelChannel = `${prefix}:task-cancel`;
   }
 
   /** Arguments stay in PostgreSQL: they may hold secrets and no subscriber needs them. */
   async publish(row: TaskRow): Promise<void> {
-    await this.publisher.publish(this.channel, JSON.stringify({ ...row, args: {} }));
+    await this.publisher.publish(this.eventChannel, JSON.stringify({ ...row, args: {} }));
   }
 
-  /** Starts hearing events; only processes that serve subscriptions need to. */
-  async listen(): Promise<void> {
-    if (this.subscriber) return;
-    this.subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.subscriber.on('message', (_channel: string, message: string) => this.deliver(message));
-    await this.subscriber.connect();
-    await this.subscriber.subscribe(this.channel);
+  /** Asks whichever worker runs the task to abort it. */
+  async requestCancel(taskId: string): Promise<void> {
+    await this.publisher.publish(this.cancelChannel, taskId);
+  }
+
+  /** Starts hearing task events; only processes that serve subscriptions need to. */
+  listen(): Promise<void> {
+    return this.subscribe(this.eventChannel);
+  }
+
+  /** Starts hearing cancel requests; only processes that run tasks need to. */
+  listenForCancels(): Promise<void> {
+    return this.subscribe(this.cancelChannel);
   }
 
   onTask(id: string, listener: Listener): () => void {
@@ -47,12 +62,53 @@ export class TaskEventBus {
     return () => this.all.delete(listener);
   }
 
+  onCancel(listener: (taskId: string) => void): () => void {
+    this.cancelListeners.add(listener);
+    return () => this.cancelListeners.delete(listener);
+  }
+
+  /** Called after the subscription is back from a lost connection: events may have been missed. */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.subscriber?.disconnect();
     this.subscriber = null;
   }
 
-  private deliver(message: string): void {
+  private async subscribe(channel: string): Promise<void> {
+    this.channels.add(channel);
+    if (!this.subscriber) {
+      const subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+      subscriber.on('message', (from: string, message: string) => this.deliver(from, message));
+      subscriber.on('error', (error) => this.log.warn({ err: error }, 'task events: Redis error'));
+      let connections = 0;
+      subscriber.on('ready', () => {
+        if (++connections > 1) this.resubscribed(subscriber);
+      });
+      this.subscriber = subscriber;
+      await subscriber.connect();
+    }
+    await this.subscriber.subscribe(channel);
+  }
+
+  /** ioredis resubscribes by itself; subscribing again tells us when it is done. */
+  private resubscribed(subscriber: Redis): void {
+    subscriber.subscribe(...this.channels).then(
+      () => {
+        for (const listener of this.resyncListeners) listener();
+      },
+      (error: unknown) => this.log.warn({ err: error }, 'task events: resubscribing failed'),
+    );
+  }
+
+  private deliver(channel: string, message: string): void {
+    if (channel === this.cancelChannel) {
+      for (const listener of this.cancelListeners) listener(message);
+      return;
+    }
     const task = taskFromRow(JSON.parse(message) as TaskRow);
     for (const listener of this.byTask.get(task.id) ?? []) listener(task);
     for (const listener of this.all) listener(task);

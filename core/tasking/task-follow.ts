@@ -25,19 +25,27 @@ function isNewer(next: Task, last: Task): boolean {
 
 /**
  * The current row first, then every later change, ending after a final state. Listening starts
- * before the row is read, so nothing that happens in between is missed.
+ * before the row is read, so nothing that happens in between is missed; and the row is read
+ * again whenever the event subscription comes back from a lost Redis connection.
  */
 export async function followTask(bus: TaskEventBus, id: string, load: () => Promise<Task | null>): Promise<EventStream<Task> | null> {
   let last: Task | null = null;
   const early: Task[] = [];
   const stream: EventStream<Task> = new EventStream<Task>(() => stop());
-  const offer = (task: Task) => {
-    if (!last || !isNewer(task, last)) return;
+  const offer = (task: Task | null) => {
+    if (!task || !last || !isNewer(task, last)) return;
     last = task;
     stream.push(task);
     if (isFinalTaskState(task.state)) stream.end();
   };
-  const stop = bus.onTask(id, (task) => (last ? offer(task) : early.push(task)));
+  const stopEvents = bus.onTask(id, (task) => (last ? offer(task) : early.push(task)));
+  const stopResync = bus.onResync(() => {
+    load().then(offer, () => undefined);
+  });
+  const stop = () => {
+    stopEvents();
+    stopResync();
+  };
   const current = await load();
   if (!current) {
     stop();

@@ -23,7 +23,28 @@ export interface Finish {
   progressReports?: ProgressReport[];
 }
 
-/** The tasking SQL functions (migration core-0002), one round trip each. */
+export interface Settled {
+  row: TaskRow;
+  /** Tasks that now head the queue of a resource the settled task released. */
+  woken: string[];
+}
+
+export interface WorkerIdentity {
+  name: string;
+  hostname: string;
+  pid: number;
+  startedAt: Date;
+}
+
+/** What a heartbeat tells a worker about the tasks it runs. */
+export interface HeartbeatNews {
+  /** Tasks someone asked to cancel (CANCELING). */
+  cancel: string[];
+  /** Tasks no longer this worker's: a reaper failed them while the worker was out of touch. */
+  lost: string[];
+}
+
+/** The tasking SQL functions (migrations core-0002 and core-0003), one round trip each. */
 export class TaskStore {
   constructor(private readonly orm: Orm) {}
 
@@ -38,22 +59,41 @@ export class TaskStore {
     return row!.runnable;
   }
 
-  /** Moves a WAITING task to RUNNING if its reservations allow it now; null otherwise. */
+  /** Writes many WAITING tasks in one transaction, in order; returns the ids nothing blocks. */
+  async insertMany(tasks: NewTask[]): Promise<string[]> {
+    const rows = await sql<{ id: string }>(this.orm, 'select larder_dispatch_many($1) as id', [
+      JSON.stringify(tasks.map((t) => ({
+        id: t.id, name: t.name, args: t.args, exclusive: t.exclusiveResources, shared: t.sharedResources,
+        parent: t.parentTaskId, group: t.taskGroupId, createdAt: t.createdAt.toISOString(),
+      }))),
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Moves a WAITING task to RUNNING if its reservations allow it now; null otherwise. A task
+   * this worker already started comes back as it is (the answer to that start was lost).
+   */
   async start(id: string, worker: string): Promise<TaskRow | null> {
     const [row] = await sql<TaskRow>(this.orm, 'select * from larder_start($1, $2)', [id, worker]);
     return row ?? null;
   }
 
-  /** Moves a task from one of `from` to a final (or CANCELING) state and releases its reservations. */
-  async finish(id: string, finish: Finish): Promise<TaskRow | null> {
-    const [row] = await sql<TaskRow>(this.orm, 'select * from larder_finish($1, $2, $3, $4, $5, $6)', [
-      id, finish.from, finish.state, finish.error ?? null, finish.createdResources ?? null,
-      finish.progressReports ? JSON.stringify(finish.progressReports) : null,
-    ]);
-    return row ?? null;
+  /**
+   * Moves a task from one of `from` to `finish.state`, releases its reservations and returns the
+   * tasks that may start now; null when the task was not in one of `from`.
+   */
+  async settle(id: string, finish: Finish): Promise<Settled | null> {
+    const [result] = await sql<{ settled: TaskRow; woken: string[] }>(
+      this.orm, 'select * from larder_settle($1, $2, $3, $4, $5, $6)', [
+        id, finish.from, finish.state, finish.error ?? null, finish.createdResources ?? null,
+        finish.progressReports ? JSON.stringify(finish.progressReports) : null,
+      ],
+    );
+    return result ? { row: result.settled, woken: result.woken } : null;
   }
 
-  /** Ids of the tasks that now head the queues of resources a finished task released. */
+  /** Ids of the tasks that now head the queues of these resources. */
   async wake(exclusiveResources: string[], sharedResources: string[]): Promise<string[]> {
     const rows = await sql<{ id: string }>(this.orm, 'select larder_wake($1, $2) as id', [
       exclusiveResources, sharedResources,
@@ -85,26 +125,67 @@ export class TaskStore {
     return row ?? null;
   }
 
-  /** WAITING tasks nothing blocks: after a restart (or a lost Redis) they must be queued again. */
-  async runnableWaiting(): Promise<string[]> {
+  /**
+   * WAITING tasks nothing blocks, dispatched (or last changed) before `olderThanMs` ago: after a
+   * restart or a lost Redis they must be queued again.
+   */
+  async runnableWaiting(olderThanMs = 0): Promise<string[]> {
     const rows = await sql<{ id: string }>(
       this.orm,
-      `select id from task where state = 'WAITING' and not larder_is_blocked(id, seq) order by seq`,
+      `select id from task
+       where state = 'WAITING' and updated_at <= larder_now() - make_interval(secs => $1 / 1000.0)
+         and not larder_is_blocked(id, seq)
+       order by seq`,
+      [olderThanMs],
     );
     return rows.map((r) => r.id);
   }
 
-  async heartbeat(worker: { name: string; hostname: string; pid: number; startedAt: Date }): Promise<void> {
-    await sql(
-      this.orm,
-      `insert into worker (name, hostname, pid, started_at, last_heartbeat) values ($1, $2, $3, $4, larder_now())
-       on conflict (name) do update set last_heartbeat = larder_now()`,
-      [worker.name, worker.hostname, worker.pid, worker.startedAt],
+  async heartbeat(worker: WorkerIdentity, running: string[]): Promise<HeartbeatNews> {
+    const rows = await sql<{ task_id: string; reason: 'CANCEL' | 'LOST' }>(
+      this.orm, 'select * from larder_heartbeat($1, $2, $3, $4, $5)',
+      [worker.name, worker.hostname, worker.pid, worker.startedAt, running],
     );
+    return {
+      cancel: rows.filter((r) => r.reason === 'CANCEL').map((r) => r.task_id),
+      lost: rows.filter((r) => r.reason === 'LOST').map((r) => r.task_id),
+    };
   }
 
   async removeWorker(name: string): Promise<void> {
     await sql(this.orm, 'delete from worker where name = $1', [name]);
+  }
+
+  /** Claims the unfinished tasks of dead workers (see larder_reap); each goes to one caller. */
+  async reap(ttlMs: number): Promise<TaskRow[]> {
+    return sql<TaskRow>(this.orm, 'select * from larder_reap($1)', [ttlMs]);
+  }
+
+  /**
+   * Closes a task group to new tasks (waiting for dispatches into it in flight) and returns its
+   * unfinished tasks, latest first, and whether it was open until now; null if there is no such group.
+   */
+  async closeGroup(id: string): Promise<{ wasOpen: boolean; unfinished: string[] } | null> {
+    const [group] = await sql<{ was_open: boolean }>(
+      this.orm,
+      `update task_group g set all_tasks_dispatched = true, updated_at = larder_now()
+       from (select id, not all_tasks_dispatched as was_open from task_group where id = $1 for update) old
+       where g.id = old.id returning old.was_open`,
+      [id],
+    );
+    if (!group) return null;
+    const tasks = await sql<{ id: string }>(
+      this.orm,
+      `select id from task where task_group_id = $1 and state in ('WAITING', 'RUNNING', 'CANCELING') order by seq desc`,
+      [id],
+    );
+    return { wasOpen: group.was_open, unfinished: tasks.map((t) => t.id) };
+  }
+
+  /** True when `holder` now holds the lease `name` for `ms` (nobody else held it). */
+  async takeLease(name: string, holder: string, ms: number): Promise<boolean> {
+    const [row] = await sql<{ taken: boolean | null }>(this.orm, 'select larder_take_lease($1, $2, $3) as taken', [name, holder, ms]);
+    return row?.taken === true;
   }
 }
 

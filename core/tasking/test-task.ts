@@ -1,23 +1,57 @@
-import { defineTask, TaskFailure } from './task-definition.js';
+import { RepositoryVersion } from '../db/entities/repository-version.js';
+import { beginTestRun, endTestRun } from './test-task-runs.js';
+import { defineTask, TaskFailure, type TaskContext } from './task-definition.js';
 
-interface TestTaskArgs {
+export interface TestTaskArgs {
   sleepMs: number;
   fail: boolean;
+  /** Records the run (see test-task-runs.ts) under this marker. */
+  marker?: string | null;
+  /** Keeps sleeping when cancelled, as a task that never checks its signal would. */
+  ignoreCancel?: boolean;
+  /** Child test tasks to dispatch before sleeping. */
+  children?: number;
+  /** Creates an incomplete version of this repository first, as a sync that dies half-way would leave. */
+  incompleteVersionOf?: string | null;
 }
 
-/** Sleeps, honouring cancellation, then succeeds or fails: for tests and benchmarks of the tasking system. */
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('the sleep was interrupted'));
+    }, { once: true });
+  });
+}
+
+async function createIncompleteVersion(ctx: TaskContext<TestTaskArgs>, repositoryId: string): Promise<void> {
+  const [latest] = await ctx.em.find(RepositoryVersion, { repository: repositoryId }, { orderBy: { number: 'desc' }, limit: 1 });
+  ctx.em.create(RepositoryVersion, { repository: repositoryId, number: (latest?.number ?? 0) + 1, taskId: ctx.task.id });
+  await ctx.em.flush();
+}
+
+/**
+ * Sleeps, honouring cancellation (it throws an error of its own when cancelled, as real tasks
+ * do), then succeeds or fails: for tests and benchmarks of the tasking system.
+ */
 export const testTask = defineTask<TestTaskArgs>({
   name: 'core.test',
   async run(ctx) {
-    if (ctx.args.sleepMs > 0) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, ctx.args.sleepMs);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(new TaskFailure('cancelled', 'CANCELED'));
-        }, { once: true });
-      });
+    const { args, signal } = ctx;
+    const run = args.marker ? await beginTestRun(ctx, ctx.task.id, args.marker) : null;
+    const abortSeen = run
+      ? new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(endTestRun(ctx, run, 'aborted_at')), { once: true }))
+      : null;
+    if (args.incompleteVersionOf) await createIncompleteVersion(ctx, args.incompleteVersionOf);
+    for (let i = 0; i < (args.children ?? 0); i++) await ctx.dispatch('core.test', { sleepMs: 0, fail: false });
+    try {
+      if (args.sleepMs > 0) await sleep(args.sleepMs, args.ignoreCancel ? null : signal);
+    } catch (error) {
+      await abortSeen;
+      throw error;
     }
-    if (ctx.args.fail) throw new TaskFailure('the test task failed as asked', 'TEST_FAILURE');
+    if (run) await endTestRun(ctx, run, 'finished_at');
+    if (args.fail) throw new TaskFailure('the test task failed as asked', 'TEST_FAILURE');
   },
 });

@@ -1,20 +1,11 @@
-import type BeeQueue from 'bee-queue';
 import { hostname } from 'node:os';
-import type { MikroORM } from '@mikro-orm/core';
-import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import type { TaskError } from '../db/entities/task.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { retryWhileUnavailable } from '../db/availability.js';
 import { TaskState } from '../db/entities/task-state.js';
-import type { Logger } from '../logger.js';
-import type { TaskDispatcher } from './dispatcher.js';
-import { ProgressTracker } from './progress.js';
-import type { TaskContext } from './task-definition.js';
 import type { TaskEventBus } from './task-events.js';
-import type { TaskLifecycle } from './task-lifecycle.js';
-import { enqueueTasks, type TaskJob } from './task-queue.js';
-import type { TaskRegistry } from './task-registry.js';
-import type { TaskRow } from './task-row.js';
-import { RUNNING_STATES } from './task-store.js';
-import { describeError } from './task-error.js';
+import type { TaskQueue } from './task-queue.js';
+import { TaskRun, type TaskRunDeps } from './task-run.js';
+import type { WorkerIdentity } from './task-store.js';
 
 export interface WorkerOptions {
   name: string;
@@ -22,27 +13,33 @@ export interface WorkerOptions {
   heartbeatIntervalMs: number;
 }
 
-export interface WorkerDeps {
-  orm: MikroORM<PostgreSqlDriver>;
-  lifecycle: TaskLifecycle;
-  queue: BeeQueue<TaskJob>;
+export interface WorkerDeps extends TaskRunDeps {
+  queue: TaskQueue;
   bus: TaskEventBus;
-  registry: TaskRegistry;
-  dispatcher: TaskDispatcher;
-  log: Logger;
 }
+
+/** After the shutdown grace, how long failing the unfinished tasks may take before the worker gives up on them. */
+const RECORD_MARGIN_MS = 5_000;
 
 /**
  * Takes wake-ups from the queue, starts a task only when PostgreSQL says its reservations allow
- * it, runs it, records the outcome, and wakes whatever the task was blocking.
+ * it, runs it, records the outcome, and wakes whatever the task was blocking. It heartbeats so
+ * that others can tell when it is gone, and hears from the heartbeat (and from Redis, sooner)
+ * which of its tasks were cancelled.
  */
 export class TaskWorker {
   private heartbeat: NodeJS.Timeout | null = null;
   private stopListening: (() => void) | null = null;
-  private readonly startedAt = new Date();
-  private readonly running = new Map<string, AbortController>();
+  private readonly identity: WorkerIdentity;
+  private readonly runs = new Map<string, TaskRun>();
+  /** Tasks this worker is starting or running; `again` marks a wake-up that came meanwhile. */
+  private readonly claims = new Map<string, { again: boolean }>();
+  private readonly handling = new Set<Promise<void>>();
+  private stopping = false;
 
-  constructor(private readonly deps: WorkerDeps, private readonly options: WorkerOptions) {}
+  constructor(private readonly deps: WorkerDeps, private readonly options: WorkerOptions) {
+    this.identity = { name: options.name, hostname: hostname(), pid: process.pid, startedAt: new Date() };
+  }
 
   get name(): string {
     return this.options.name;
@@ -54,74 +51,77 @@ export class TaskWorker {
       this.beat().catch((error: unknown) => this.deps.log.warn({ err: error }, 'worker heartbeat failed'));
     }, this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
-    await this.deps.bus.listen();
-    this.stopListening = this.deps.bus.onAny((task) => {
-      if (task.state === TaskState.CANCELING) this.running.get(task.id)?.abort();
-    });
-    this.deps.queue.process(this.options.concurrency, (job) => this.handle(job.data.taskId));
+    await this.deps.bus.listenForCancels();
+    this.stopListening = this.deps.bus.onCancel((taskId) => this.runs.get(taskId)?.cancel());
+    this.deps.queue.process(this.options.concurrency, (taskId) => this.track(this.handle(taskId)));
     this.deps.log.info({ worker: this.options.name, concurrency: this.options.concurrency }, 'worker ready');
-    await enqueueTasks(this.deps.queue, await this.deps.lifecycle.store.runnableWaiting());
+    await this.deps.queue.enqueue(await this.deps.lifecycle.store.runnableWaiting());
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking tasks and lets the running ones finish for `graceMs`; those still running then
+   * fail with WORKER_SHUTDOWN (after their cleanup), so none is left RUNNING.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    const closing = this.deps.queue.close(graceMs + RECORD_MARGIN_MS);
+    await Promise.race([this.idle(), delay(graceMs)]);
+    for (const run of this.runs.values()) {
+      run.end({
+        state: TaskState.FAILED,
+        error: { code: 'WORKER_SHUTDOWN', description: `The worker shut down before the task finished (grace ${graceMs} ms).` },
+      });
+    }
+    await Promise.race([this.idle(), delay(RECORD_MARGIN_MS)]);
+    await closing.catch((error: unknown) => this.deps.log.warn({ err: error }, 'closing the task queue failed'));
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.stopListening?.();
-    await this.deps.lifecycle.store.removeWorker(this.options.name);
+    // A task still unrecorded keeps the worker row, so it is reaped as soon as the TTL passes.
+    if (this.runs.size === 0) await this.deps.lifecycle.store.removeWorker(this.options.name);
   }
 
   private async beat(): Promise<void> {
-    await this.deps.lifecycle.store.heartbeat({
-      name: this.options.name, hostname: hostname(), pid: process.pid, startedAt: this.startedAt,
-    });
+    const news = await this.deps.lifecycle.store.heartbeat(this.identity, [...this.runs.keys()]);
+    for (const taskId of news.cancel) this.runs.get(taskId)?.cancel();
+    for (const taskId of news.lost) this.runs.get(taskId)?.takenOver();
+  }
+
+  private track(handling: Promise<void>): Promise<void> {
+    this.handling.add(handling);
+    return handling.finally(() => this.handling.delete(handling));
+  }
+
+  private async idle(): Promise<void> {
+    await Promise.allSettled([...this.handling]);
   }
 
   private async handle(taskId: string): Promise<void> {
-    const row = await this.deps.lifecycle.start(taskId, this.options.name);
-    if (!row) return;
-    const outcome = await this.run(row);
-    await this.deps.lifecycle.settle(taskId, { from: RUNNING_STATES, ...outcome });
-  }
-
-  private async run(row: TaskRow): Promise<{ state: TaskState; error: TaskError | null; createdResources: string[]; progressReports: TaskRow['progress_reports'] }> {
-    const { orm, lifecycle, registry, dispatcher } = this.deps;
-    const log = this.deps.log.child({ task: row.id, taskName: row.name });
-    const abort = new AbortController();
-    this.running.set(row.id, abort);
-    const created: string[] = [];
-    const progress = new ProgressTracker(async (reports) => {
-      try {
-        await lifecycle.saveProgress(row.id, reports);
-      } catch (error) {
-        log.warn({ err: error }, 'saving progress failed');
-      }
-    });
-    const em = orm.em.fork() as EntityManager;
-    const ctx: TaskContext = {
-      task: { id: row.id, name: row.name },
-      args: row.args,
-      em,
-      log,
-      signal: abort.signal,
-      progress: (start) => progress.start(start),
-      created: (id) => created.push(id),
-      dispatch: (name, args, options) => dispatcher.dispatch(name, args, { parentTaskId: row.id, ...options }),
-    };
-    let state = TaskState.COMPLETED;
-    let error: TaskError | null = null;
-    try {
-      const definition = registry.get(row.name);
-      if (!definition) throw Object.assign(new Error(`no task named "${row.name}" is registered on this worker`), { code: 'UNKNOWN_TASK' });
-      await definition.run(ctx);
-      await em.flush();
-    } catch (caught) {
-      state = abort.signal.aborted ? TaskState.CANCELED : TaskState.FAILED;
-      error = describeError(caught);
-      if (state === TaskState.FAILED) log.warn({ err: caught }, 'task failed');
-    } finally {
-      this.running.delete(row.id);
+    const existing = this.claims.get(taskId);
+    if (existing) {
+      // Starting it may be under way with an answer from before this wake-up: ask again after.
+      existing.again = true;
+      return;
     }
-    await progress.close(state);
-    return { state, error, createdResources: created, progressReports: progress.reports };
+    const claim = { again: false };
+    this.claims.set(taskId, claim);
+    try {
+      const { lifecycle, log } = this.deps;
+      let row = null;
+      do {
+        claim.again = false;
+        row = await retryWhileUnavailable(() => lifecycle.start(taskId, this.options.name), {
+          log, what: 'starting a task', givenUp: () => this.stopping,
+        });
+      } while (!row && claim.again);
+      if (!row) return;
+      const run = new TaskRun(row, this.deps);
+      this.runs.set(taskId, run);
+      if (row.state === TaskState.CANCELING) run.cancel();
+      await run.execute();
+    } finally {
+      this.runs.delete(taskId);
+      this.claims.delete(taskId);
+    }
   }
 }

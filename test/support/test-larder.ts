@@ -3,49 +3,79 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { startLarder, type RunningLarder } from '../../core/app.js';
 import { loadConfig } from '../../core/config.js';
 import { createTestDatabase } from './database.js';
 import { GraphQLClient } from './graphql-client.js';
+import { spawnLarder, type LarderProcess, type Role } from './larder-process.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 export interface TestLarder {
   larder: RunningLarder;
   client: GraphQLClient;
-  /** Environment that points another Larder process at the same database and Redis prefix. */
+  /** Environment that points another Larder process at the same database and Redis prefix (through the proxies, if any). */
   env: Record<string, string>;
+  /** Between Larder and PostgreSQL, when asked for. */
+  postgresProxy: TcpProxy | null;
+  /** Between Larder and Redis, when asked for. */
+  redisProxy: TcpProxy | null;
+  /** A query on the test's database, straight (never through a proxy). */
+  sql<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** Starts `larder <role>` as its own process on this test's database and Redis prefix; stopped by `stop()`. */
+  spawn(role: Role, env?: Record<string, string>): Promise<LarderProcess>;
   stop(): Promise<void>;
+}
+
+export interface TestLarderOptions {
+  /** In-process workers (0 for an api-only process). */
+  workers?: number;
+  env?: Record<string, string>;
+  /** A Redis other than the machine's shared one (a test's private server). */
+  redisUrl?: string;
+  proxyPostgres?: boolean;
+  proxyRedis?: boolean;
 }
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+/** Deletes every key under a prefix: a flush of one test's Redis data that leaves other files' keys alone. */
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl);
+  let deleted = 0;
   try {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
+      if (keys.length > 0) deleted += await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
+  return deleted;
 }
 
 /**
  * A real Larder for one test file: its own PostgreSQL database, its own Redis prefix, the API on
  * a free port, and `workers` in-process workers (0 for an api-only process).
  */
-export async function startTestLarder(options: { workers?: number; env?: Record<string, string> } = {}): Promise<TestLarder> {
+export async function startTestLarder(options: TestLarderOptions = {}): Promise<TestLarder> {
   const database = await createTestDatabase();
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const postgresProxy = options.proxyPostgres ? await TcpProxy.start(database.url) : null;
+  const redisProxy = options.proxyRedis ? await TcpProxy.start(redisUrl) : null;
   const home = mkdtempSync(join(tmpdir(), 'larder-test-'));
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
+    DATABASE_URL: postgresProxy?.via(database.url) ?? database.url,
+    REDIS_URL: redisProxy?.via(redisUrl) ?? redisUrl,
     LARDER_REDIS_PREFIX: `larder-test-${randomBytes(6).toString('hex')}`,
     LARDER_HOME: home,
     LARDER_TEST_TASKS: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Small pools: parallel test files with several processes each share one PostgreSQL.
+    LARDER_DB_POOL: '5',
+    LARDER_SHUTDOWN_GRACE_MS: '1000',
     ...options.env,
   };
   const larder = await startLarder(
@@ -54,15 +84,33 @@ export async function startTestLarder(options: { workers?: number; env?: Record<
     true,
   );
   const client = new GraphQLClient(larder.url!);
+  const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  const processes: LarderProcess[] = [];
   return {
     larder,
     client,
     env,
+    postgresProxy,
+    redisProxy,
+    async sql<Row>(text: string, values: unknown[] = []) {
+      return (await pool.query(text, values)).rows as Row[];
+    },
+    async spawn(role, extra = {}) {
+      const child = await spawnLarder(role, { ...env, ...extra });
+      processes.push(child);
+      return child;
+    },
     async stop() {
+      await Promise.all(processes.map((p) => p.stop()));
+      await postgresProxy?.restore();
+      await redisProxy?.restore();
       await client.close();
       await larder.stop();
+      await pool.end();
+      await postgresProxy?.close();
+      await redisProxy?.close();
       await database.drop();
-      await deleteKeys(env.LARDER_REDIS_PREFIX!);
+      await deleteKeys(redisUrl, env.LARDER_REDIS_PREFIX!);
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -8,7 +8,7 @@ import { Repository } from './repository.js';
 @Entity({ tableName: 'repository_version' })
 @Unique({ properties: ['repository', 'number'] })
 export class RepositoryVersion extends BaseEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'complete' | 'baseVersion';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'complete' | 'baseVersion' | 'taskId';
 
   @ManyToOne(() => Repository, { deleteRule: 'cascade' })
   repository!: Repository;
@@ -22,4 +22,11 @@ export class RepositoryVersion extends BaseEntity {
 
   @Property({ type: 'boolean' })
   complete: boolean = false;
+
+  /**
+   * The task creating this version. Set it when creating a version in a task: should the task fail,
+   * be cancelled or lose its worker before the version is complete, the version is removed.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  taskId?: string | null;
 }

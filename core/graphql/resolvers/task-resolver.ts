@@ -1,14 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { TaskGroup } from '../../db/entities/task-group.js';
-import { isFinalTaskState } from '../../db/entities/task-state.js';
+import { FINAL_TASK_STATES, isFinalTaskState, TaskState } from '../../db/entities/task-state.js';
 import { Task } from '../../db/entities/task.js';
 import { followTask, taskEventStream } from '../../tasking/task-follow.js';
 import { taskFromRow } from '../../tasking/task-row.js';
 import { authorize } from '../authorization.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput, conflict, forbidden, isUuid, notFound } from '../errors.js';
+import { badInput, conflict, isUuid, notFound } from '../errors.js';
 import { filterMatches } from '../filter-where.js';
+import { DateTime } from '../scalars.js';
 import { OrderDirection } from '../types/operator-filters.js';
 
 const reservedResource = {
@@ -64,17 +65,23 @@ export class TaskResolver extends TaskRead {
     return taskFromRow(row);
   }
 
-  @Mutation(() => Task, { description: 'Test support (LARDER_TEST_TASKS=1): a task that sleeps, then succeeds or fails.' })
-  async dispatchTestTask(
-    @Arg('sleepMs', () => Int) sleepMs: number,
+  @Mutation(() => Task, {
+    description: 'Deletes finished tasks (by default in any final state) that finished before the given time, in batches, '
+      + 'in a task whose progress report counts them.',
+  })
+  async purgeTasks(
+    @Arg('finishedBefore', () => DateTime) finishedBefore: Date,
     @Ctx() ctx: GraphQLContext,
-    @Arg('exclusiveResources', () => [String], { nullable: true }) exclusiveResources?: string[],
-    @Arg('sharedResources', () => [String], { nullable: true }) sharedResources?: string[],
-    @Arg('fail', () => Boolean, { nullable: true }) fail?: boolean,
+    @Arg('states', () => [TaskState], { nullable: true }) states?: TaskState[],
   ): Promise<Task> {
-    if (!ctx.services.config.testTasks) throw forbidden('Test tasks are disabled; start Larder with LARDER_TEST_TASKS=1');
-    if (sleepMs < 0 || sleepMs > 3_600_000) throw badInput('sleepMs must be between 0 and 3600000', 'sleepMs');
-    return ctx.services.tasks.dispatch('core.test', { sleepMs, fail: fail ?? false }, { exclusiveResources, sharedResources });
+    await authorize(ctx, { action: 'purge', type: 'Task' });
+    const chosen = states ?? [...FINAL_TASK_STATES];
+    if (chosen.length === 0 || !chosen.every(isFinalTaskState)) {
+      throw badInput(`states must be final states (${FINAL_TASK_STATES.join(', ')})`, 'states');
+    }
+    return ctx.services.tasks.dispatch('core.purge-tasks', { finishedBefore: finishedBefore.toISOString(), states: chosen }, {
+      exclusiveResources: ['core:purge-tasks'],
+    });
   }
 
   @Subscription(() => Task, {

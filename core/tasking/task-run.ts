@@ -1,0 +1,152 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { retryWhileUnavailable } from '../db/availability.js';
+import type { TaskError } from '../db/entities/task.js';
+import { TaskState } from '../db/entities/task-state.js';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../logger.js';
+import type { TaskDispatcher } from './dispatcher.js';
+import { ProgressTracker } from './progress.js';
+import type { TaskCleanups } from './task-cleanup.js';
+import type { TaskContext } from './task-definition.js';
+import { describeError } from './task-error.js';
+import type { TaskLifecycle } from './task-lifecycle.js';
+import type { TaskRegistry } from './task-registry.js';
+import type { TaskRow } from './task-row.js';
+import { RUNNING_STATES } from './task-store.js';
+
+export interface Outcome {
+  state: TaskState;
+  error: TaskError | null;
+}
+
+export interface TaskRunDeps {
+  orm: Orm;
+  lifecycle: TaskLifecycle;
+  registry: TaskRegistry;
+  dispatcher: TaskDispatcher;
+  cleanups: TaskCleanups;
+  log: Logger;
+  /** How long a cancelled task function may take to stop before the task is failed. */
+  cancelGraceMs: number;
+}
+
+/** Nothing to record: a reaper already failed the task and cleaned up after it. */
+const TAKEN_OVER = null;
+
+/**
+ * One task on a worker, from RUNNING to its recorded outcome. The outcome is whichever comes
+ * first: the task function's own end, or one forced on it (its cancel grace ran out, the worker
+ * is shutting down, a reaper took the task over). A forced outcome does not wait for the function,
+ * which is told to stop through its AbortSignal and may still be winding down.
+ */
+export class TaskRun {
+  private readonly abort = new AbortController();
+  private readonly forced: Promise<Outcome | typeof TAKEN_OVER>;
+  private force!: (outcome: Outcome | typeof TAKEN_OVER) => void;
+  private cancelled = false;
+  private cancelTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+
+  constructor(private readonly row: TaskRow, private readonly deps: TaskRunDeps) {
+    this.forced = new Promise((resolve) => (this.force = resolve));
+    this.log = deps.log.child({ task: row.id, taskName: row.name });
+  }
+
+  /** Someone cancelled the task: tell the function, and fail the task if it does not stop in time. */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.abort.abort(new Error('the task was cancelled'));
+    const grace = this.deps.cancelGraceMs;
+    this.cancelTimer = setTimeout(() => this.end({
+      state: TaskState.FAILED,
+      error: { code: 'CANCEL_TIMEOUT', description: `The task did not stop within ${grace} ms of being cancelled.` },
+    }), grace);
+  }
+
+  /** Ends the run now with this outcome; the function is told to stop. */
+  end(outcome: Outcome): void {
+    this.abort.abort(new Error(outcome.error?.description ?? 'the task was stopped'));
+    this.force(outcome);
+  }
+
+  /** A reaper failed the task while this worker was out of touch: stop, and record nothing. */
+  takenOver(): void {
+    this.abort.abort(new Error('the task was taken over after its worker lost contact'));
+    this.force(TAKEN_OVER);
+  }
+
+  async execute(): Promise<void> {
+    const { lifecycle } = this.deps;
+    const created: string[] = [];
+    const progress = new ProgressTracker(async (reports) => {
+      try {
+        await lifecycle.saveProgress(this.row.id, reports);
+      } catch (error) {
+        this.log.warn({ err: error }, 'saving progress failed');
+      }
+    });
+    const body = this.body(created, progress);
+    const outcome = await Promise.race([body, this.forced]);
+    if (this.cancelTimer) clearTimeout(this.cancelTimer);
+    if (outcome === TAKEN_OVER) return;
+    await progress.close(outcome.state);
+    if (outcome.state !== TaskState.COMPLETED) {
+      await this.deps.cleanups.run({ id: this.row.id, name: this.row.name, ...outcome });
+    }
+    await this.record(outcome, created, progress.reports);
+  }
+
+  private async body(created: string[], progress: ProgressTracker): Promise<Outcome> {
+    const { orm, registry, dispatcher } = this.deps;
+    const row = this.row;
+    const em = orm.em.fork() as EntityManager;
+    const ctx: TaskContext = {
+      task: { id: row.id, name: row.name },
+      args: row.args,
+      em,
+      log: this.log,
+      signal: this.abort.signal,
+      progress: (start) => progress.start(start),
+      created: (id) => created.push(id),
+      dispatch: (name, args, options) =>
+        dispatcher.dispatch(name, args, { parentTaskId: row.id, taskGroupId: row.task_group_id, ...options }),
+    };
+    try {
+      const definition = registry.get(row.name);
+      if (!definition) throw Object.assign(new Error(`no task named "${row.name}" is registered on this worker`), { code: 'UNKNOWN_TASK' });
+      this.abort.signal.throwIfAborted();
+      await definition.run(ctx);
+      // Cancelled before it returned: what it left unflushed is dropped, and it counts as cancelled.
+      this.abort.signal.throwIfAborted();
+      await em.flush();
+      return { state: TaskState.COMPLETED, error: null };
+    } catch (caught) {
+      // Whatever a cancelled function throws on its way out, the outcome is that it was cancelled.
+      if (this.cancelled) return { state: TaskState.CANCELED, error: null };
+      if (!this.abort.signal.aborted) this.log.warn({ err: caught }, 'task failed');
+      return { state: TaskState.FAILED, error: describeError(caught) };
+    }
+  }
+
+  /**
+   * Records the outcome, retrying while the database is away: a settle must never be lost. If an
+   * attempt was cut off, its commit may have happened with the wake-ups it returned lost, so the
+   * task's resources are woken again.
+   */
+  private async record(outcome: Outcome, created: string[], reports: TaskRow['progress_reports']): Promise<void> {
+    const { lifecycle } = this.deps;
+    let interrupted = false;
+    const settled = await retryWhileUnavailable(async () => {
+      try {
+        return await lifecycle.settle(this.row.id, { from: RUNNING_STATES, ...outcome, createdResources: created, progressReports: reports });
+      } catch (error) {
+        interrupted = true;
+        throw error;
+      }
+    }, { log: this.log, what: 'recording the task outcome' });
+    if (!settled && interrupted) {
+      await retryWhileUnavailable(() => lifecycle.wakeAfter(this.row), { log: this.log, what: 'waking blocked tasks' });
+    }
+  }
+}

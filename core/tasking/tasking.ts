@@ -1,0 +1,93 @@
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import type { LarderConfig } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../logger.js';
+import { TaskDispatcher } from './dispatcher.js';
+import { QueueReconciler } from './queue-reconciler.js';
+import { TaskCleanups, type TaskCleanup } from './task-cleanup.js';
+import { TaskEventBus } from './task-events.js';
+import { TaskLifecycle } from './task-lifecycle.js';
+import { TaskQueue } from './task-queue.js';
+import type { TaskRegistry } from './task-registry.js';
+import { TaskStore } from './task-store.js';
+import { prepareTestTaskRuns } from './test-task-runs.js';
+import { Watchdog } from './watchdog.js';
+import { TaskWorker } from './worker.js';
+
+export interface TaskingOptions {
+  config: LarderConfig;
+  orm: Orm;
+  log: Logger;
+  registry: TaskRegistry;
+  cleanups: TaskCleanup[];
+  /** Worker processors to run in this process (0 for an api-only process). */
+  workers: number;
+}
+
+export interface Tasking {
+  dispatcher: TaskDispatcher;
+  lifecycle: TaskLifecycle;
+  events: TaskEventBus;
+  workers: TaskWorker[];
+  /** Stops the workers (letting running tasks finish within the shutdown grace), then the rest. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The tasking system of one process: dispatch, events, the watchdog every process runs, and
+ * the workers asked for. Whatever was started is stopped again if a later step fails.
+ */
+export async function startTasking(options: TaskingOptions): Promise<Tasking> {
+  const { config, orm, log, registry } = options;
+  const started: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    while (started.length > 0) {
+      await started.pop()!().catch((error: unknown) => log.warn({ err: error }, 'error while stopping tasking'));
+    }
+  };
+  try {
+    const queueOptions = { redisUrl: config.redisUrl, prefix: config.redisPrefix, log };
+    const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    publisher.on('error', (error) => log.warn({ err: error }, 'Redis publisher error'));
+    started.push(() => publisher.quit());
+    const events = new TaskEventBus(publisher, config.redisUrl, config.redisPrefix, log);
+    started.push(() => events.close());
+    const producer = new TaskQueue({ ...queueOptions, isWorker: false });
+    started.push(() => producer.close());
+    await producer.ready();
+
+    const store = new TaskStore(orm);
+    const lifecycle = new TaskLifecycle(store, events, producer, log);
+    const dispatcher = new TaskDispatcher(store, producer, events, registry, log);
+    const cleanups = new TaskCleanups(orm, log, options.cleanups);
+    if (config.testTasks) await prepareTestTaskRuns(orm);
+
+    const processName = `${hostname()}-${process.pid}`;
+    const reconciler = new QueueReconciler(publisher, store, producer, config.redisPrefix, processName, log);
+    const watchdog = new Watchdog(
+      { lifecycle, cleanups, reconciler, queue: producer, log },
+      { tickMs: config.heartbeatIntervalMs, workerTtlMs: config.workerTtlMs, sweepIntervalMs: config.sweepIntervalMs },
+    );
+    watchdog.start();
+    started.push(() => watchdog.stop());
+
+    const workers: TaskWorker[] = [];
+    // All at once: each lets its running tasks finish within the same grace.
+    started.push(() => Promise.all(workers.map((worker) => worker.stop(config.shutdownGraceMs))));
+    for (let i = 0; i < options.workers; i++) {
+      const queue = new TaskQueue({ ...queueOptions, isWorker: true });
+      const worker = new TaskWorker(
+        { orm, lifecycle, registry, dispatcher, cleanups, log, queue, bus: events, cancelGraceMs: config.cancelGraceMs },
+        { name: `${processName}-${i}`, concurrency: config.workerConcurrency, heartbeatIntervalMs: config.heartbeatIntervalMs },
+      );
+      workers.push(worker);
+      await queue.ready();
+      await worker.start();
+    }
+    return { dispatcher, lifecycle, events, workers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

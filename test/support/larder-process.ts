@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../core/paths.js';
+
+export type Role = 'worker' | 'api';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A Larder running as its own OS process, from the tsc build, as an operator would run it. */
+export interface LarderProcess {
+  pid: number;
+  /** The API's URL (api role only). */
+  url: string | null;
+  exited: Promise<Exit>;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<Exit>;
+  /** What it logged (for a failing test's message). */
+  output(): string;
+}
+
+const READY: Record<Role, string> = { worker: 'worker ready', api: 'Larder is listening' };
+const MAIN = join(projectRoot, 'dist', 'core', 'main.js');
+/** A process not ready by then is killed, and its output shown. */
+const START_TIMEOUT_MS = 30_000;
+
+/** Starts `larder <role>` with `env` and resolves once it says it is ready. */
+export async function spawnLarder(role: Role, env: Record<string, string>): Promise<LarderProcess> {
+  const child = spawn(process.execPath, [MAIN, role], {
+    // At info level, so that its "ready" line shows.
+    env: { ...process.env, LARDER_WORKERS: '1', PORT: '0', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let url: string | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const complete = buffered.split('\n');
+      buffered = complete.pop()!;
+      for (const line of complete) {
+        lines.push(line);
+        if (lines.length > 500) lines.shift();
+        if (!line.includes(READY[role])) continue;
+        url = (JSON.parse(line) as { url?: string }).url ?? null;
+        resolve();
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
+    void exited.then(({ code, signal }) => reject(new Error(`larder ${role} exited (${code ?? signal}) before it was ready:\n${lines.join('\n')}`)));
+  });
+  const timeout = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
+  await ready.finally(() => clearTimeout(timeout));
+  return {
+    pid: child.pid!,
+    url,
+    exited,
+    kill: (signal) => child.kill(signal),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    output: () => lines.join('\n'),
+  };
+}
