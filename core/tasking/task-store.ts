@@ -152,6 +152,11 @@ export class TaskStore {
     };
   }
 
+  /** One round trip that touches nothing: is the database there? */
+  async ping(): Promise<void> {
+    await sql(this.orm, 'select 1');
+  }
+
   async removeWorker(name: string): Promise<void> {
     await sql(this.orm, 'delete from worker where name = $1', [name]);
   }

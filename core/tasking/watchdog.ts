@@ -30,12 +30,12 @@ export class Watchdog {
   private ticking: Promise<void> | null = null;
   private lastSweep = 0;
   /**
-   * When this process last failed to reach PostgreSQL. Right after an outage every heartbeat
-   * looks old; reaping then would fail the tasks of workers that are merely reconnecting, so a
-   * TTL must pass with the database reachable first. A worker cut off alone is still reaped by
-   * processes that kept their connection.
+   * Since when this process has reached PostgreSQL without a failure (null: it is failing now).
+   * Right after an outage every heartbeat looks old; reaping then would fail the tasks of workers
+   * that are merely reconnecting, so a TTL must pass with the database reachable first. A worker
+   * cut off alone is still reaped by processes that kept their connection.
    */
-  private lastDatabaseFailure = 0;
+  private reachableSince: number | null = Date.now();
 
   constructor(private readonly deps: WatchdogDeps, private readonly options: WatchdogOptions) {}
 
@@ -59,12 +59,16 @@ export class Watchdog {
 
   private async work(): Promise<void> {
     const { lifecycle, cleanups, reconciler, log } = this.deps;
-    if (Date.now() - this.lastDatabaseFailure > this.options.workerTtlMs) {
-      await this.guard('reaping dead workers', async () => {
-        const reaped = await reapDeadWorkers(lifecycle, cleanups, this.options.workerTtlMs);
-        if (reaped > 0) log.warn({ reaped }, 'failed the tasks of dead workers (WORKER_GONE)');
-      });
-    }
+    const trusted = this.reachableSince !== null && Date.now() - this.reachableSince >= this.options.workerTtlMs;
+    await this.guard('reaping dead workers', async () => {
+      if (!trusted) {
+        // Still touch the database: that is how this process learns that an outage is over.
+        await lifecycle.store.ping();
+        return;
+      }
+      const reaped = await reapDeadWorkers(lifecycle, cleanups, this.options.workerTtlMs);
+      if (reaped > 0) log.warn({ reaped }, 'failed the tasks of dead workers (WORKER_GONE)');
+    });
     if (Date.now() - this.lastSweep >= this.options.sweepIntervalMs) {
       this.lastSweep = Date.now();
       await this.guard('sweeping for lost wake-ups', () => reconciler.sweep(this.options.sweepIntervalMs));
@@ -76,8 +80,9 @@ export class Watchdog {
   private async guard(what: string, work: () => Promise<unknown>): Promise<void> {
     try {
       await work();
+      this.reachableSince ??= Date.now();
     } catch (error) {
-      if (isDatabaseUnavailable(error)) this.lastDatabaseFailure = Date.now();
+      if (isDatabaseUnavailable(error)) this.reachableSince = null;
       this.deps.log.warn({ err: error }, `watchdog: ${what} failed`);
     }
   }

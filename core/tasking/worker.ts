@@ -54,8 +54,9 @@ export class TaskWorker {
     await this.deps.bus.listenForCancels();
     this.stopListening = this.deps.bus.onCancel((taskId) => this.runs.get(taskId)?.cancel());
     this.deps.queue.process(this.options.concurrency, (taskId) => this.track(this.handle(taskId)));
-    this.deps.log.info({ worker: this.options.name, concurrency: this.options.concurrency }, 'worker ready');
+    // Tasks dispatched while no worker ran may have wake-ups no queue knows about.
     await this.deps.queue.enqueue(await this.deps.lifecycle.store.runnableWaiting());
+    this.deps.log.info({ worker: this.options.name, concurrency: this.options.concurrency }, 'worker ready');
   }
 
   /**

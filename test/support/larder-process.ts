@@ -18,6 +18,8 @@ export interface LarderProcess {
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<Exit>;
+  /** Resolves once it logs a line containing `text` (now or later). */
+  logged(text: string): Promise<void>;
   /** What it logged (for a failing test's message). */
   output(): string;
 }
@@ -35,6 +37,7 @@ export async function spawnLarder(role: Role, env: Record<string, string>): Prom
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const awaited = new Map<string, () => void>();
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let url: string | null = null;
   const ready = new Promise<void>((resolve, reject) => {
@@ -46,6 +49,7 @@ export async function spawnLarder(role: Role, env: Record<string, string>): Prom
       for (const line of complete) {
         lines.push(line);
         if (lines.length > 500) lines.shift();
+        for (const [text, resolveLogged] of awaited) if (line.includes(text)) resolveLogged();
         if (!line.includes(READY[role])) continue;
         url = (JSON.parse(line) as { url?: string }).url ?? null;
         resolve();
@@ -66,5 +70,8 @@ export async function spawnLarder(role: Role, env: Record<string, string>): Prom
       return exited;
     },
     output: () => lines.join('\n'),
+    logged: (text) => lines.some((line) => line.includes(text))
+      ? Promise.resolve()
+      : new Promise((resolve) => awaited.set(text, resolve)),
   };
 }

@@ -32,9 +32,10 @@ export class TcpProxy {
   async cut(): Promise<void> {
     const server = this.server;
     this.server = null;
+    const closed = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
     for (const socket of this.sockets) socket.resetAndDestroy();
     this.sockets.clear();
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await closed;
   }
 
   async restore(): Promise<void> {
@@ -46,7 +47,12 @@ export class TcpProxy {
   }
 
   private async listen(): Promise<void> {
-    const server = createServer((client) => {
+    const server: Server = createServer((client) => {
+      // Accepted just as the proxy was cut: it is cut too.
+      if (this.server !== server) {
+        client.resetAndDestroy();
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
