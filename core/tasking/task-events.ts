@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Task } from '../db/entities/task.js';
 import type { Logger } from '../logger.js';
+import { logOutages } from '../redis/outage-log.js';
 import { taskFromRow, type TaskRow } from './task-row.js';
 
 type Listener = (task: Task) => void;
@@ -83,7 +84,7 @@ export class TaskEventBus {
     if (!this.subscriber) {
       const subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
       subscriber.on('message', (from: string, message: string) => this.deliver(from, message));
-      subscriber.on('error', (error) => this.log.warn({ err: error }, 'task events: Redis error'));
+      logOutages(subscriber, this.log, 'task event subscriber');
       let connections = 0;
       subscriber.on('ready', () => {
         if (++connections > 1) this.resubscribed(subscriber);

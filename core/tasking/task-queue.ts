@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import BeeQueue from 'bee-queue';
 import type { Logger } from '../logger.js';
+import { OutageLog } from '../redis/outage-log.js';
 
 export interface TaskJob {
   taskId: string;
@@ -50,8 +51,10 @@ export class TaskQueue {
   private readonly stallIntervalMs: number;
   private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
+  private readonly outages: OutageLog;
 
   constructor(private readonly options: TaskQueueOptions) {
+    this.outages = new OutageLog(options.log, 'task queue');
     this.stallIntervalMs = options.stallIntervalMs ?? 5_000;
     this.queue = new BeeQueue<TaskJob>('tasks', {
       prefix: options.prefix,
@@ -67,7 +70,7 @@ export class TaskQueue {
       // bee-queue doubles this after each failed BRPOPLPUSH and never caps it; start small.
       initialRedisFailureRetryDelay: 100,
     } as BeeQueue.QueueSettings);
-    this.queue.on('error', (error) => options.log.warn({ err: error }, 'task queue: Redis error'));
+    this.queue.on('error', (error) => this.outages.error(error));
     this.queue.on('stalled', (jobId) => options.log.info({ jobId }, 'task queue: re-queued the job of a worker that stopped'));
   }
 
@@ -75,6 +78,7 @@ export class TaskQueue {
     await this.queue.ready();
     // The client is connected by now, so every later 'ready' is a reconnection.
     this.client().on('ready', () => {
+      this.outages.ready();
       void this.reloadScripts();
       for (const listener of this.reconnectListeners) listener();
     });

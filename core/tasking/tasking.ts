@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { LarderConfig } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
+import { logOutages } from '../redis/outage-log.js';
 import { TaskDispatcher } from './dispatcher.js';
 import { QueueReconciler } from './queue-reconciler.js';
 import { TaskCleanups, type TaskCleanup } from './task-cleanup.js';
@@ -49,7 +50,7 @@ export async function startTasking(options: TaskingOptions): Promise<Tasking> {
   try {
     const queueOptions = { redisUrl: config.redisUrl, prefix: config.redisPrefix, log };
     const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    publisher.on('error', (error) => log.warn({ err: error }, 'Redis publisher error'));
+    logOutages(publisher, log, 'task event publisher');
     started.push(() => publisher.quit());
     const events = new TaskEventBus(publisher, config.redisUrl, config.redisPrefix, log);
     started.push(() => events.close());

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { until } from './wait.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -39,10 +40,17 @@ export class PrivateRedis {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
       stdio: 'ignore',
     });
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: () => 20 });
+    await until('redis-server to answer', () => this.answers(), 10_000);
+  }
+
+  private async answers(): Promise<boolean> {
+    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
-      await probe.ping();
+      return (await probe.ping()) === 'PONG';
+    } catch {
+      return false;
     } finally {
       probe.disconnect();
     }
