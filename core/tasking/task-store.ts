@@ -134,7 +134,7 @@ export class TaskStore {
       this.orm,
       `select id from task
        where state = 'WAITING' and updated_at <= larder_now() - make_interval(secs => $1 / 1000.0)
-         and not larder_is_blocked(id, seq)
+         and not larder_conflicts(exclusive_resources, shared_resources, seq)
        order by seq`,
       [olderThanMs],
     );

@@ -41,6 +41,33 @@ end
 $body$;
 `);
     this.addSql(`
+-- True when an unfinished task dispatched before p_seq holds one of these resources in a
+-- conflicting mode. One probe per resource, each an index range scan on (resource, seq): PL/pgSQL
+-- caches generic plans, and a join against unnest() would get a hash join over the whole table
+-- when the planner has no statistics yet (a fresh database) or guesses the array's length wrong.
+create function larder_conflicts(p_exclusive text[], p_shared text[], p_seq bigint) returns boolean
+language plpgsql stable as $body$
+declare
+  v_resource text;
+begin
+  foreach v_resource in array p_exclusive loop
+    if exists (select 1 from task_reservation where resource = v_resource and seq < p_seq) then
+      return true;
+    end if;
+  end loop;
+  foreach v_resource in array p_shared loop
+    if exists (select 1 from task_reservation where resource = v_resource and seq < p_seq and exclusive) then
+      return true;
+    end if;
+  end loop;
+  return false;
+end
+$body$;
+
+-- Replaced by larder_conflicts everywhere it was called.
+drop function larder_is_blocked(uuid, bigint);
+`);
+    this.addSql(`
 create or replace function larder_dispatch(p_id uuid, p_name text, p_args jsonb, p_exclusive text[], p_shared text[],
                                            p_parent uuid, p_group uuid, p_now timestamptz)
 returns boolean language plpgsql as $body$
@@ -66,7 +93,7 @@ begin
     select p_id, r, true, v_seq from unnest(p_exclusive) r
     union all
     select p_id, r, false, v_seq from unnest(p_shared) r;
-  return not larder_is_blocked(p_id, v_seq);
+  return not larder_conflicts(p_exclusive, p_shared, v_seq);
 end
 $body$;
 `);
@@ -90,25 +117,55 @@ $body$;
     this.addSql(`
 create or replace function larder_start(p_id uuid, p_worker text) returns setof task language plpgsql as $body$
 declare
-  v_seq bigint;
-  v_state text;
-  v_worker text;
+  v_task task;
 begin
-  select seq, state, worker into v_seq, v_state, v_worker from task where id = p_id;
+  select * into v_task from task where id = p_id;
   if not found then
     return;
   end if;
-  if v_state in ('RUNNING', 'CANCELING') and v_worker = p_worker then
-    return query select * from task where id = p_id;
+  if v_task.state in ('RUNNING', 'CANCELING') and v_task.worker = p_worker then
+    return next v_task;
     return;
   end if;
-  if v_state <> 'WAITING' or larder_is_blocked(p_id, v_seq) then
+  if v_task.state <> 'WAITING' or larder_conflicts(v_task.exclusive_resources, v_task.shared_resources, v_task.seq) then
     return;
   end if;
   return query
     update task set state = 'RUNNING', started_at = larder_now(), updated_at = larder_now(), worker = p_worker
     where id = p_id and state = 'WAITING'
     returning *;
+end
+$body$;
+`);
+    this.addSql(`
+-- The rule of 0002, walking each queue by the (resource, seq) index and looking each task up by
+-- its key, so no plan ever joins whole tables.
+create or replace function larder_wake(p_exclusive text[], p_shared text[]) returns setof uuid language plpgsql stable as $body$
+declare
+  v_resource text;
+  v_row record;
+  v_first boolean;
+  v_waiting boolean;
+begin
+  foreach v_resource in array (p_exclusive || p_shared) loop
+    v_first := true;
+    for v_row in select task_id, exclusive from task_reservation where resource = v_resource order by seq loop
+      select state = 'WAITING' into v_waiting from task where id = v_row.task_id;
+      if v_row.exclusive then
+        if v_first and v_waiting then
+          return next v_row.task_id;
+        end if;
+        exit;
+      end if;
+      -- Only an exclusive holder leaving opens a run of shared waiters; a shared one leaving
+      -- changes nothing for the other shared ones.
+      exit when not (v_resource = any(p_exclusive));
+      v_first := false;
+      if v_waiting then
+        return next v_row.task_id;
+      end if;
+    end loop;
+  end loop;
 end
 $body$;
 `);
@@ -131,7 +188,9 @@ begin
   if not found then
     return;
   end if;
-  delete from task_reservation where task_id = p_id;
+  -- By the whole primary key, so it is an index lookup however stale the statistics.
+  delete from task_reservation
+  where task_id = p_id and resource = any(v_task.exclusive_resources || v_task.shared_resources);
   -- A new statement, so larder_wake sees the reservations just released.
   return query select to_jsonb(v_task),
     array(select larder_wake(v_task.exclusive_resources, v_task.shared_resources));
