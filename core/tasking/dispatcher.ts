@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { TaskEventBus } from './task-events.js';
 import type { TaskQueue } from './task-queue.js';
 import type { TaskRegistry } from './task-registry.js';
+import { MicroBatch } from './micro-batch.js';
 import { taskFromRow, type TaskRow } from './task-row.js';
 import type { NewTask, TaskStore } from './task-store.js';
 
@@ -37,25 +38,29 @@ const HANDOFF_WAIT_MS = 2_000;
  * only when nothing blocks it; a blocked task is queued by whatever releases its resources.
  */
 export class TaskDispatcher {
+  /** Dispatches made at the same time (concurrent API requests) share one transaction. */
+  private readonly inserts: MicroBatch<NewTask, Task>;
+
   constructor(
     private readonly store: TaskStore,
     private readonly queue: TaskQueue,
     private readonly bus: TaskEventBus,
     private readonly registry: TaskRegistry,
     private readonly log: Logger,
-  ) {}
-
-  async dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<Task> {
-    const task = this.newTask({ name, args, options });
-    const runnable = await inserting(() => this.store.insert(task));
-    const row = waitingRow(task);
-    await this.handOff([row], runnable ? [task.id] : []);
-    return taskFromRow(row);
+  ) {
+    this.inserts = new MicroBatch((tasks) => this.insert(tasks));
   }
 
-  /** Dispatches many tasks in one transaction, in the order given (cheaper than one by one). */
-  async dispatchMany(requests: DispatchRequest[]): Promise<Task[]> {
-    const tasks = requests.map((request) => this.newTask(request));
+  dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<Task> {
+    return this.inserts.call(this.newTask({ name, args, options }));
+  }
+
+  /** Dispatches many tasks in one transaction, in the order given. */
+  dispatchMany(requests: DispatchRequest[]): Promise<Task[]> {
+    return this.insert(requests.map((request) => this.newTask(request)));
+  }
+
+  private async insert(tasks: NewTask[]): Promise<Task[]> {
     const runnable = await inserting(() => this.store.insertMany(tasks));
     const rows = tasks.map(waitingRow);
     await this.handOff(rows, runnable);

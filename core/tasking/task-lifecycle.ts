@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { TaskState } from '../db/entities/task-state.js';
+import { MicroBatch } from './micro-batch.js';
 import type { TaskEventBus } from './task-events.js';
 import type { TaskQueue } from './task-queue.js';
 import type { TaskRow } from './task-row.js';
@@ -8,28 +9,46 @@ import type { Finish, Settled, TaskStore } from './task-store.js';
 /**
  * State changes after dispatch: each is one conditional statement in PostgreSQL, then an event;
  * a task that reaches a final state also wakes the tasks that were waiting for its resources.
+ * Starts and settles made at the same time share a transaction (see MicroBatch). Nothing waits
+ * for events to reach Redis: one connection keeps them in order, and a lost one is made up for
+ * by subscribers re-reading the row when their connection comes back.
  */
 export class TaskLifecycle {
+  private readonly starts = new Map<string, MicroBatch<string, TaskRow | null>>();
+  private readonly settles: MicroBatch<{ id: string; finish: Finish }, Settled | null>;
+
   constructor(
     readonly store: TaskStore,
     private readonly bus: TaskEventBus,
     private readonly queue: TaskQueue,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.settles = new MicroBatch(async (settles) => {
+      const results = await this.store.settleMany(settles);
+      const settled = results.filter((r): r is Settled => r !== null);
+      for (const s of settled) this.publish(s.row).catch(() => undefined);
+      await this.queue.enqueue([...new Set(settled.flatMap((s) => s.woken))]);
+      return results;
+    });
+  }
 
-  async start(id: string, worker: string): Promise<TaskRow | null> {
-    const row = await this.store.start(id, worker);
-    // The body need not wait for subscribers; one connection keeps the events in order.
-    if (row) this.publish(row).catch(() => undefined);
-    return row;
+  /** Starts the task for `worker` if its reservations allow it now; null otherwise. */
+  start(id: string, worker: string): Promise<TaskRow | null> {
+    let batch = this.starts.get(worker);
+    if (!batch) {
+      batch = new MicroBatch(async (ids) => {
+        const started = new Map((await this.store.startMany(ids, worker)).map((row) => [row.id, row]));
+        for (const row of started.values()) this.publish(row).catch(() => undefined);
+        return ids.map((taskId) => started.get(taskId) ?? null);
+      });
+      this.starts.set(worker, batch);
+    }
+    return batch.call(id);
   }
 
   /** Finishes the task if it is still in one of `finish.from`; null when it was not. */
-  async settle(id: string, finish: Finish): Promise<Settled | null> {
-    const settled = await this.store.settle(id, finish);
-    if (!settled) return null;
-    await Promise.all([this.queue.enqueue(settled.woken), this.publish(settled.row)]);
-    return settled;
+  settle(id: string, finish: Finish): Promise<Settled | null> {
+    return this.settles.call({ id, finish });
   }
 
   /** Wakes what heads the queues of a task's resources (after an answer to its settle was lost). */

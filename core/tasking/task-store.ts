@@ -48,17 +48,6 @@ export interface HeartbeatNews {
 export class TaskStore {
   constructor(private readonly orm: Orm) {}
 
-  /** Writes the WAITING row and its reservations; true when nothing earlier blocks it. */
-  async insert(task: NewTask): Promise<boolean> {
-    const [row] = await sql<{ runnable: boolean }>(
-      this.orm,
-      'select larder_dispatch($1, $2, $3, $4, $5, $6, $7, $8) as runnable',
-      [task.id, task.name, task.args, task.exclusiveResources, task.sharedResources, task.parentTaskId,
-        task.taskGroupId, task.createdAt],
-    );
-    return row!.runnable;
-  }
-
   /** Writes many WAITING tasks in one transaction, in order; returns the ids nothing blocks. */
   async insertMany(tasks: NewTask[]): Promise<string[]> {
     const rows = await sql<{ id: string }>(this.orm, 'select larder_dispatch_many($1) as id', [
@@ -71,26 +60,29 @@ export class TaskStore {
   }
 
   /**
-   * Moves a WAITING task to RUNNING if its reservations allow it now; null otherwise. A task
-   * this worker already started comes back as it is (the answer to that start was lost).
+   * Moves each WAITING task to RUNNING if its reservations allow it now, in one transaction;
+   * returns those it started. A task this worker already started comes back as it is (the answer
+   * to that start was lost).
    */
-  async start(id: string, worker: string): Promise<TaskRow | null> {
-    const [row] = await sql<TaskRow>(this.orm, 'select * from larder_start($1, $2)', [id, worker]);
-    return row ?? null;
+  async startMany(ids: string[], worker: string): Promise<TaskRow[]> {
+    return sql<TaskRow>(this.orm, 'select * from larder_start_many($1, $2)', [ids, worker]);
   }
 
   /**
-   * Moves a task from one of `from` to `finish.state`, releases its reservations and returns the
-   * tasks that may start now; null when the task was not in one of `from`.
+   * Moves each task from one of its `from` states to its final (or CANCELING) state, releases
+   * its reservations, in one transaction; for each input, what it settled and the tasks that may
+   * start now, or null when the task was not in one of `from`.
    */
-  async settle(id: string, finish: Finish): Promise<Settled | null> {
-    const [result] = await sql<{ settled: TaskRow; woken: string[] }>(
-      this.orm, 'select * from larder_settle($1, $2, $3, $4, $5, $6)', [
-        id, finish.from, finish.state, finish.error ?? null, finish.createdResources ?? null,
-        finish.progressReports ? JSON.stringify(finish.progressReports) : null,
-      ],
+  async settleMany(settles: Array<{ id: string; finish: Finish }>): Promise<Array<Settled | null>> {
+    const rows = await sql<{ idx: string; settled: TaskRow; woken: string[] }>(
+      this.orm, 'select * from larder_settle_many($1)', [JSON.stringify(settles.map(({ id, finish }) => ({
+        id, from: finish.from, state: finish.state, error: finish.error ?? null, created: finish.createdResources,
+        progress: finish.progressReports ?? null,
+      })))],
     );
-    return result ? { row: result.settled, woken: result.woken } : null;
+    const results: Array<Settled | null> = settles.map(() => null);
+    for (const row of rows) results[Number(row.idx) - 1] = { row: row.settled, woken: row.woken };
+    return results;
   }
 
   /** Ids of the tasks that now head the queues of these resources. */

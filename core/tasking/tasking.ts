@@ -49,7 +49,7 @@ export async function startTasking(options: TaskingOptions): Promise<Tasking> {
   };
   try {
     const queueOptions = { redisUrl: config.redisUrl, prefix: config.redisPrefix, log };
-    const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
     logOutages(publisher, log, 'task event publisher');
     started.push(() => publisher.quit());
     const events = new TaskEventBus(publisher, config.redisUrl, config.redisPrefix, log);

@@ -9,7 +9,7 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** A Larder running as its own OS process, from the tsc build, as an operator would run it. */
+/** A Larder (or another Node program) running as its own OS process, from the tsc build, as an operator would run it. */
 export interface LarderProcess {
   pid: number;
   /** The API's URL (api role only). */
@@ -30,17 +30,19 @@ const MAIN = join(projectRoot, 'dist', 'core', 'main.js');
 const START_TIMEOUT_MS = 30_000;
 
 /** Starts `larder <role>` with `env` and resolves once it says it is ready. */
-export async function spawnLarder(role: Role, env: Record<string, string>): Promise<LarderProcess> {
-  const child = spawn(process.execPath, [MAIN, role], {
-    // At info level, so that its "ready" line shows.
-    env: { ...process.env, LARDER_WORKERS: '1', PORT: '0', ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnLarder(role: Role, env: Record<string, string>): Promise<LarderProcess> {
+  // At info level, so that its "ready" line shows.
+  return spawnNode(MAIN, [role], { LARDER_WORKERS: '1', PORT: '0', ...env, LOG_LEVEL: 'info' }, READY[role]);
+}
+
+/** Starts a Node script and resolves once it prints a line containing `ready` (a JSON log line may carry a `url`). */
+export async function spawnNode(script: string, args: string[], env: Record<string, string>, ready: string): Promise<LarderProcess> {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const awaited = new Map<string, () => void>();
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let url: string | null = null;
-  const ready = new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;
@@ -50,16 +52,16 @@ export async function spawnLarder(role: Role, env: Record<string, string>): Prom
         lines.push(line);
         if (lines.length > 500) lines.shift();
         for (const [text, resolveLogged] of awaited) if (line.includes(text)) resolveLogged();
-        if (!line.includes(READY[role])) continue;
-        url = (JSON.parse(line) as { url?: string }).url ?? null;
+        if (!line.includes(ready)) continue;
+        url = line.startsWith('{') ? (JSON.parse(line) as { url?: string }).url ?? null : null;
         resolve();
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
-    void exited.then(({ code, signal }) => reject(new Error(`larder ${role} exited (${code ?? signal}) before it was ready:\n${lines.join('\n')}`)));
+    void exited.then(({ code, signal }) => reject(new Error(`${script} ${args.join(' ')} exited (${code ?? signal}) before it was ready:\n${lines.join('\n')}`)));
   });
   const timeout = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
-  await ready.finally(() => clearTimeout(timeout));
+  await started.finally(() => clearTimeout(timeout));
   return {
     pid: child.pid!,
     url,

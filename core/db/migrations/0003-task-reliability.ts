@@ -99,10 +99,16 @@ $body$;
 `);
     this.addSql(`
 -- Many tasks in one transaction, in the order given; returns the ids of those nothing blocks.
+-- Every resource of the batch is locked first, in the one global order: locking task by task
+-- could deadlock with another batch.
 create function larder_dispatch_many(p_tasks jsonb) returns setof uuid language plpgsql as $body$
 declare
   v_task jsonb;
 begin
+  perform larder_lock_resources(array(
+    select jsonb_array_elements_text(t->'exclusive') from jsonb_array_elements(p_tasks) t
+    union all
+    select jsonb_array_elements_text(t->'shared') from jsonb_array_elements(p_tasks) t));
   for v_task in select value from jsonb_array_elements(p_tasks) with ordinality order by ordinality loop
     if larder_dispatch((v_task->>'id')::uuid, v_task->>'name', v_task->'args',
                        array(select jsonb_array_elements_text(v_task->'exclusive')),
@@ -194,6 +200,44 @@ begin
   -- A new statement, so larder_wake sees the reservations just released.
   return query select to_jsonb(v_task),
     array(select larder_wake(v_task.exclusive_resources, v_task.shared_resources));
+end
+$body$;
+`);
+    this.addSql(`
+-- A worker's starts in one transaction (one commit). In id order, so two batches that share a
+-- task (duplicate wake-ups) lock its row in the same order and cannot deadlock.
+create function larder_start_many(p_ids uuid[], p_worker text) returns setof task language plpgsql as $body$
+declare
+  v_id uuid;
+begin
+  for v_id in select distinct id from unnest(p_ids) id order by id loop
+    return query select * from larder_start(v_id, p_worker);
+  end loop;
+end
+$body$;
+
+-- Settles in one transaction: the resources of every task first, in the global order (as
+-- dispatch does), then each task in id order. Each task's wake runs after the releases before
+-- it, so the last one sees them all. p_settles: [{id, from, state, error, created?, progress?}];
+-- each row returned says which element (1-based) it settled.
+create function larder_settle_many(p_settles jsonb) returns table (idx bigint, settled jsonb, woken uuid[])
+language plpgsql as $body$
+declare
+  v_settle jsonb;
+  v_idx bigint;
+begin
+  perform larder_lock_resources(array(
+    select unnest(t.exclusive_resources || t.shared_resources) from task t
+    where t.id in (select (s->>'id')::uuid from jsonb_array_elements(p_settles) s)));
+  for v_settle, v_idx in
+    select value, ordinality from jsonb_array_elements(p_settles) with ordinality order by value->>'id', ordinality
+  loop
+    return query select v_idx, s.settled, s.woken from larder_settle(
+      (v_settle->>'id')::uuid, array(select jsonb_array_elements_text(v_settle->'from')), v_settle->>'state',
+      nullif(v_settle->'error', 'null'::jsonb),
+      case when v_settle ? 'created' then array(select jsonb_array_elements_text(v_settle->'created')) end,
+      nullif(v_settle->'progress', 'null'::jsonb)) s;
+  end loop;
 end
 $body$;
 `);

@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import BeeQueue from 'bee-queue';
+import { projectRoot } from '../core/paths.js';
+import { spawnNode, type LarderProcess } from '../test/support/larder-process.js';
+import { startTestLarder, type TestLarder } from '../test/support/test-larder.js';
+import { until } from '../test/support/wait.js';
+import { inParallel, peakRssMb, percentile, report } from './support/measure.js';
+
+/**
+ * Task throughput (issue 2): N trivial tasks on disjoint resources through the real path
+ * (dispatch → PostgreSQL → Redis → worker process → COMPLETED in PostgreSQL) with 1, 2 and 4
+ * worker processes; then, against the same Redis, N bee-queue jobs that do nothing, with as many
+ * plain bee-queue worker processes of the same concurrency: the ceiling of the transport alone.
+ */
+const N = Number(process.env.BENCH_TASKS ?? 5_000);
+/** Slots per worker process, Larder's and raw bee-queue's alike (tiny tasks want many). */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Dispatches (and raw saves) in flight at once, like many API requests. */
+const IN_FLIGHT = 32;
+const WORKER_COUNTS = [1, 2, 4];
+
+async function larderRound(t: TestLarder, workers: number): Promise<number> {
+  const processes = await Promise.all(Array.from({ length: workers }, () =>
+    t.spawn('worker', { LARDER_WORKER_CONCURRENCY: String(CONCURRENCY) })));
+  const since = new Date();
+  await inParallel(IN_FLIGHT, N, (i) => t.larder.tasks.dispatch('core.test', { sleepMs: 0, fail: false }, {
+    exclusiveResources: [`bench:${workers}:${i}`],
+  }));
+  await until('every task to complete', async () => {
+    const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from task where state = 'COMPLETED' and created_at >= $1`, [since]);
+    return n === N;
+  }, 600_000);
+  const rows = await t.sql<{ created: number; started: number; finished: number }>(
+    `select (extract(epoch from created_at) * 1e3)::float8 as created, (extract(epoch from started_at) * 1e3)::float8 as started,
+            (extract(epoch from finished_at) * 1e3)::float8 as finished
+     from task where created_at >= $1`, [since]);
+  const seconds = (Math.max(...rows.map((r) => r.finished)) - Math.min(...rows.map((r) => r.created))) / 1000;
+  const rate = N / seconds;
+  const latencies = rows.map((r) => r.started - r.created);
+  const context = { workers, tasks: N, concurrency: CONCURRENCY };
+  report('tasks_per_s', rate, context);
+  report('dispatch_to_start_ms_p50', percentile(latencies, 50), context);
+  report('dispatch_to_start_ms_p99', percentile(latencies, 99), context);
+  report('worker_peak_rss_mb', Math.max(...processes.map((p) => peakRssMb(p.pid))), context);
+  await Promise.all(processes.map((p) => p.stop()));
+  return rate;
+}
+
+async function rawRound(redisUrl: string, prefix: string, workers: number): Promise<number> {
+  const env = { REDIS_URL: redisUrl, RAW_PREFIX: prefix, RAW_QUEUE: `raw-${workers}`, RAW_CONCURRENCY: String(CONCURRENCY) };
+  const script = join(projectRoot, 'dist', 'bench', 'raw-bee-worker.js');
+  const processes: LarderProcess[] = await Promise.all(Array.from({ length: workers }, () => spawnNode(script, [], env, 'raw worker ready')));
+  const queue = new BeeQueue(env.RAW_QUEUE, { prefix, redis: { url: redisUrl }, isWorker: false, getEvents: false, sendEvents: false, storeJobs: false });
+  await queue.ready();
+  const started = performance.now();
+  await inParallel(IN_FLIGHT, N, (i) => queue.createJob({ i }).save());
+  await until('the raw queue to drain', async () => {
+    const health = await queue.checkHealth();
+    return health.waiting === 0 && health.active === 0;
+  }, 600_000);
+  const rate = N / ((performance.now() - started) / 1000);
+  report('raw_bee_queue_jobs_per_s', rate, { workers, jobs: N, concurrency: CONCURRENCY });
+  await queue.destroy();
+  await queue.close();
+  await Promise.all(processes.map((p) => p.stop()));
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const t = await startTestLarder({ workers: 0, env: { LARDER_DB_POOL: '20', LOG_LEVEL: 'warn', LARDER_SHUTDOWN_GRACE_MS: '5000' } });
+  try {
+    const tasks: Record<number, number> = {};
+    for (const workers of WORKER_COUNTS) tasks[workers] = await larderRound(t, workers);
+    for (const workers of WORKER_COUNTS) {
+      const raw = await rawRound(t.env.REDIS_URL!, `${t.env.LARDER_REDIS_PREFIX}-raw`, workers);
+      report('tasks_to_raw_ratio', tasks[workers]! / raw, { workers });
+    }
+    report('bench_process_peak_rss_mb', process.resourceUsage().maxRSS / 1024);
+  } finally {
+    await t.stop();
+  }
+}
+
+await main();
