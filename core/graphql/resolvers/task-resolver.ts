@@ -54,7 +54,11 @@ export class TaskResolver extends TaskRead {
     return ctx.loaders.load(TaskGroup, task.taskGroupId);
   }
 
-  @Mutation(() => Task, { description: 'WAITING → CANCELED; RUNNING → CANCELING → CANCELED. A final task is a CONFLICT.' })
+  @Mutation(() => Task, {
+    description: 'WAITING → CANCELED at once; RUNNING → CANCELING, its AbortSignal fires, and it ends CANCELED once it stops '
+      + '(whatever it throws on the way out). One that has not stopped after LARDER_CANCEL_GRACE_MS ends FAILED with code '
+      + 'CANCEL_TIMEOUT and its reservations are released. A final task is a CONFLICT.',
+  })
   async cancelTask(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
     await authorize(ctx, { action: 'cancel', type: 'Task', id });
     const task = isUuid(id) ? await ctx.em.findOne(Task, { id }) : null;
