@@ -149,6 +149,8 @@ async function startApi(
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema, formatError: formatError(parts.log), includeStacktraceInErrorResponses: false,
+    // Larder's own shutdown stops Apollo in order; Apollo's handler would re-raise the signal mid-way.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   cleanup.push(() => apollo.stop());

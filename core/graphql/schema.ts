@@ -33,7 +33,8 @@ export async function buildLarderSchema(plugins: LarderPlugin[]): Promise<GraphQ
   return buildSchema({
     resolvers: [...coreResolvers, ...plugins.flatMap((p) => p.resolvers)] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTime }],
-    validate: { forbidUnknownValues: false },
+    // Nulls are validated too: `null` for a required field is an error, not a skipped check.
+    validate: { forbidUnknownValues: false, skipMissingProperties: false },
     pubSub: streamsOnly,
   });
 }

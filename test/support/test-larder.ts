@@ -18,7 +18,8 @@ export interface TestLarder {
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function deleteKeys(prefix: string): Promise<void> {
+/** Removes every key under a test's Redis prefix (never FLUSHALL: other test files share the server). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';
@@ -62,7 +63,7 @@ export async function startTestLarder(options: { workers?: number; env?: Record<
       await client.close();
       await larder.stop();
       await database.drop();
-      await deleteKeys(env.LARDER_REDIS_PREFIX!);
+      await deleteRedisKeys(env.LARDER_REDIS_PREFIX!);
       rmSync(home, { recursive: true, force: true });
     },
   };
