@@ -57,13 +57,17 @@ export class FilesystemStorage implements ArtifactStorage {
     let failed: Error | null = null;
     const written = (async () => {
       await (this.ready ??= mkdir(this.tmp, { recursive: true }));
+      const file = createWriteStream(path);
       try {
-        await pipeline(input, digester, createWriteStream(path));
+        await pipeline(input, digester, file);
         if (failed) throw failed;
         const digests = digester.digests();
         verifyDigests(digests, expected);
         return new FilesystemStagedFile(path, digests);
       } catch (error) {
+        // A source that fails at once fails the pipeline while the file is still being created:
+        // removing it before then would leave it behind.
+        if (!file.closed) await new Promise<void>((resolve) => file.once('close', resolve));
         await unlink(path).catch(() => undefined);
         throw failed ?? error;
       }
