@@ -35,3 +35,12 @@ export { CreateDistributionInput, UpdateDistributionInput } from './graphql/inpu
 export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
 export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';
+
+export type { ArtifactStorage, StagedFile } from './storage/artifact-storage.js';
+export { DigestMismatch, SizeMismatch, type Digests, type ExpectedDigests } from './storage/digests.js';
+
+export { Downloader, type DownloaderOptions, type RetryNotice } from './download/downloader.js';
+export type { RemoteSettings } from './download/remote-settings.js';
+export { DownloadError, HttpError, type DownloadErrorCode } from './download/download-errors.js';
+export type { HttpResponse, RangeRequest } from './download/http-client.js';
+export { resolveUrl } from './download/urls.js';
