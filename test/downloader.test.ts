@@ -78,7 +78,7 @@ describe('downloading into storage', () => {
     expect(await leftInTmp()).toEqual([]);
   });
 
-  it('downloads 1,000 small files through one downloader, 5 at a time', async () => {
+  it('downloads 1,000 small files through one downloader, 5 at a time over kept-alive connections', async () => {
     const content = (i: number) => `file number ${i}\n`;
     // The server holds requests until 5 are in (or the last one is), then answers them at the end
     // of this turn of the event loop, so a sixth request sent alongside would be counted.
@@ -107,6 +107,7 @@ describe('downloading into storage', () => {
     const warn = (warning: Error) => warnings.push(warning);
     process.on('warning', warn);
     const d = downloader({ downloadConcurrency: 5 });
+    const connectionsBefore = upstream.connections;
     const files = await Promise.all(urls.map((url, i) => d.download(url, { sha256: sha256(content(i)) }, task.signal)));
     await Promise.all(files.map((file) => file.discard()));
     process.off('warning', warn);
@@ -114,6 +115,7 @@ describe('downloading into storage', () => {
     expect(files.map((file) => file.digests.sha256)).toEqual(urls.map((_, i) => sha256(content(i))));
     expect(mostInFlight).toBe(5);
     expect(seen).toBe(1000);
+    expect(upstream.connections - connectionsBefore).toBeLessThanOrEqual(5);
     expect(warnings).toEqual([]);
   });
 });

@@ -10,9 +10,12 @@ export type Handler = (request: IncomingMessage, response: ServerResponse) => vo
 /** A remote's server on 127.0.0.1: serves routes by (decoded) path and remembers every request. */
 export class Upstream {
   readonly requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+  /** TCP connections accepted so far. */
+  connections = 0;
   private readonly routes = new Map<string, Handler>();
 
   private constructor(private readonly server: Server, readonly origin: string) {
+    server.on('connection', () => this.connections++);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const path = decodeURIComponent(new URL(request.url!, origin).pathname);
       this.requests.push({ path, headers: request.headers });
