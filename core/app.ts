@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import type { LarderConfig } from './config.js';
+import { contentTasks } from './content/content-tasks.js';
 import { crudTasks } from './crud/crud-tasks.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { coreMigrations } from './db/migrations/index.js';
@@ -15,9 +16,14 @@ import { formatError } from './graphql/format-error.js';
 import { Loaders } from './graphql/loaders.js';
 import { buildLarderSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
-import type { LarderPlugin } from './plugin/definition.js';
+import type { HttpRoute, LarderPlugin } from './plugin/definition.js';
 import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
+import { FilesystemStorage } from './storage/filesystem-storage.js';
+import { artifactUploadRoute } from './upload/artifact-upload-route.js';
+import { UploadFiles } from './upload/upload-files.js';
+import { uploadChunkRoute } from './upload/upload-route.js';
+import { commitUploadTask } from './upload/commit-upload.js';
 import { handleGraphQLHttp } from './server/graphql-http.js';
 import { createRouter, type Route } from './server/router.js';
 import { TaskDispatcher } from './tasking/dispatcher.js';
@@ -45,12 +51,15 @@ export interface RunningLarder {
   stop(): Promise<void>;
 }
 
+/** The core's own HTTP endpoints beside GraphQL. */
+const coreRoutes: HttpRoute[] = [uploadChunkRoute, artifactUploadRoute];
+
 /** How long a stopping worker lets running tasks finish. */
 const SHUTDOWN_GRACE_MS = 30_000;
 
 function taskRegistry(plugins: LarderPlugin[]): TaskRegistry {
   const registry = new TaskRegistry();
-  for (const task of [...crudTasks, testTask, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
+  for (const task of [...crudTasks, ...contentTasks, commitUploadTask, testTask, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
   return registry;
 }
 
@@ -99,13 +108,15 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
     const store = new TaskStore(orm);
     const lifecycle = new TaskLifecycle(store, bus, producer);
     const dispatcher = new TaskDispatcher(store, producer, bus, registry);
+    const storage = new FilesystemStorage(config.storagePath);
+    const uploads = new UploadFiles(config.storagePath);
 
     const workers: TaskWorker[] = [];
     if (roles.worker) {
       for (let i = 0; i < config.workers; i++) {
         const queue = openTaskQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, isWorker: true });
         const worker = new TaskWorker(
-          { orm, lifecycle, queue, bus, registry, dispatcher, log },
+          { orm, lifecycle, queue, bus, registry, dispatcher, storage, uploads, log },
           { name: `${hostname()}-${process.pid}-${i}`, concurrency: config.workerConcurrency, heartbeatIntervalMs: config.heartbeatIntervalMs },
         );
         cleanup.push(async () => {
@@ -119,7 +130,7 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
 
     let url: string | null = null;
     if (roles.api) {
-      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events: bus, lifecycle }, cleanup);
+      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events: bus, lifecycle, storage, uploads }, cleanup);
       const { port } = server.address() as AddressInfo;
       url = `http://${config.host}:${port}`;
       log.info({ url, workers: workers.length }, 'Larder is listening');
@@ -135,7 +146,7 @@ async function startApi(
   config: LarderConfig,
   plugins: LarderPlugin[],
   orm: Orm,
-  parts: Pick<ApiServices, 'log' | 'tasks' | 'events' | 'lifecycle'>,
+  parts: Pick<ApiServices, 'log' | 'tasks' | 'events' | 'lifecycle' | 'storage' | 'uploads'>,
   cleanup: Array<() => Promise<unknown>>,
 ): Promise<Server> {
   const schema = await buildLarderSchema(plugins);
@@ -157,7 +168,7 @@ async function startApi(
 
   const routes: Route[] = [
     { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
-    ...plugins.flatMap((p) => p.routes ?? []).map((r) => ({
+    ...[...coreRoutes, ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
       method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, { em: orm.em.fork(), services }),
     })),
   ];

@@ -36,8 +36,17 @@ export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
 export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';
 
+export { createRepositoryResolver, type RepositoryResolverOptions } from './graphql/repository-base-resolver.js';
+export { writeVersion } from './content/new-version.js';
+export type { VersionWriter } from './content/version-writer.js';
+export { contentShape, type ContentShape } from './content/content-columns.js';
+export { findContent, saveContent, type RemoteSource, type UnitFile, type UnitSpec } from './content/content-saver.js';
+export { saveArtifact, saveArtifacts } from './content/artifacts.js';
+export { isSafeRelativePath } from './content/relative-path.js';
+export { commitUpload } from './upload/commit-upload.js';
+export { Upload } from './db/entities/upload.js';
 export type { ArtifactStorage, StagedFile } from './storage/artifact-storage.js';
-export { DigestMismatch, SizeMismatch, type Digests, type ExpectedDigests } from './storage/digests.js';
+export { DigestMismatch, SizeMismatch, isHexDigest, type Digests, type ExpectedDigests } from './storage/digests.js';
 
 export { Downloader, type DownloaderOptions, type RetryNotice } from './download/downloader.js';
 export type { RemoteSettings } from './download/remote-settings.js';

@@ -8,12 +8,13 @@ import { RemoteResolver } from './resolvers/remote-resolver.js';
 import { RepositoryResolver } from './resolvers/repository-resolver.js';
 import { RepositoryVersionResolver } from './resolvers/repository-version-resolver.js';
 import { TaskResolver } from './resolvers/task-resolver.js';
+import { UploadResolver } from './resolvers/upload-resolver.js';
 import { WorkerResolver } from './resolvers/worker-resolver.js';
 import { DateTime } from './scalars.js';
 
 const coreResolvers = [
   TaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver, ContentResolver,
-  ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
+  ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver, UploadResolver,
 ] as const;
 
 /**

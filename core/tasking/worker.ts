@@ -5,6 +5,8 @@ import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { TaskError } from '../db/entities/task.js';
 import { TaskState } from '../db/entities/task-state.js';
 import type { Logger } from '../logger.js';
+import type { ArtifactStorage } from '../storage/artifact-storage.js';
+import type { UploadFiles } from '../upload/upload-files.js';
 import type { TaskDispatcher } from './dispatcher.js';
 import { ProgressTracker } from './progress.js';
 import type { TaskContext } from './task-definition.js';
@@ -29,6 +31,8 @@ export interface WorkerDeps {
   bus: TaskEventBus;
   registry: TaskRegistry;
   dispatcher: TaskDispatcher;
+  storage: ArtifactStorage;
+  uploads: UploadFiles;
   log: Logger;
 }
 
@@ -102,6 +106,8 @@ export class TaskWorker {
       args: row.args,
       em,
       log,
+      storage: this.deps.storage,
+      uploads: this.deps.uploads,
       signal: abort.signal,
       progress: (start) => progress.start(start),
       created: (id) => created.push(id),

@@ -10,11 +10,13 @@ import { FileDistributionResolver } from './resolvers/file-distribution-resolver
 import { FilePublicationResolver } from './resolvers/file-publication-resolver.js';
 import { FileRemoteResolver } from './resolvers/file-remote-resolver.js';
 import { FileRepositoryResolver } from './resolvers/file-repository-resolver.js';
+import { createContentTask } from './tasks/create-content-task.js';
 
 /** Files, the model of pulp_file: repositories of files described by a PULP_MANIFEST. */
 export default definePlugin({
   name: 'file',
   entities: [FileRemote, FileRepository, FileContent, FilePublication, FileDistribution],
   resolvers: [FileRemoteResolver, FileRepositoryResolver, FileContentResolver, FilePublicationResolver, FileDistributionResolver],
+  tasks: [createContentTask],
   migrations: [{ name: 'file-0001-columns', class: FileColumns }],
 });

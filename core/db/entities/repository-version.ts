@@ -8,7 +8,7 @@ import { Repository } from './repository.js';
 @Entity({ tableName: 'repository_version' })
 @Unique({ properties: ['repository', 'number'] })
 export class RepositoryVersion extends BaseEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'complete' | 'baseVersion';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'complete' | 'baseVersion' | 'taskId';
 
   @ManyToOne(() => Repository, { deleteRule: 'cascade' })
   repository!: Repository;
@@ -22,4 +22,8 @@ export class RepositoryVersion extends BaseEntity {
 
   @Property({ type: 'boolean' })
   complete: boolean = false;
+
+  /** The task that made it: while incomplete, the version is that task's work in progress. */
+  @Property({ type: 'uuid', nullable: true })
+  taskId?: string | null;
 }

@@ -1,8 +1,9 @@
 import { IsOptional, Length } from 'class-validator';
 import { Ctx, Field, FieldResolver, InputType, Resolver, Root } from 'type-graphql';
 import {
-  createBaseResolver, CreateRepositoryInput, NotNullIfGiven, UpdateRepositoryInput, type GraphQLContext,
+  createRepositoryResolver, CreateRepositoryInput, NotNullIfGiven, UpdateRepositoryInput, type GraphQLContext,
 } from '../../../core/plugin-api.js';
+import { FileContent } from '../entities/file-content.js';
 import { FileRemote } from '../entities/file-remote.js';
 import { FileRepository } from '../entities/file-repository.js';
 
@@ -31,11 +32,12 @@ export class UpdateFileRepositoryInput extends UpdateRepositoryInput {
 }
 
 @Resolver(() => FileRepository)
-export class FileRepositoryResolver extends createBaseResolver({
+export class FileRepositoryResolver extends createRepositoryResolver({
   entity: FileRepository,
   createInput: CreateFileRepositoryInput,
   updateInput: UpdateFileRepositoryInput,
   references: { remoteId: FileRemote },
+  contentTypes: [FileContent],
 }) {
   @FieldResolver(() => FileRemote, { nullable: true, description: 'The default remote to sync from.' })
   remote(@Root() repository: FileRepository, @Ctx() ctx: GraphQLContext): Promise<FileRemote | null> {
