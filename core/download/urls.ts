@@ -1,3 +1,4 @@
+import { isSafeRelativePath } from '../content/relative-path.js';
 import { DownloadError } from './download-errors.js';
 
 /**
@@ -21,18 +22,17 @@ export function isHttp(url: URL): boolean {
  * The URL of `relativePath` under the directory `base` (with or without its trailing slash; as in
  * RFC 3986, its query is not carried over). `relativePath` is a plain path as found in a remote's
  * metadata, `/`-separated and not URL-encoded: each segment is percent-encoded here, so `a b#c.txt`
- * or `ü.txt` name that very file. A path that could leave `base` (`..`, `.`, an empty segment, a
- * leading `/`) is refused.
+ * or `ü.txt` name that very file. A path that is not safe (one that could leave `base`, see
+ * `isSafeRelativePath`) is refused.
  */
 export function resolveUrl(base: string, relativePath: string): string {
   const url = parseUrl(base);
-  const segments = relativePath.split('/');
-  if (!url || segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+  if (!url || !isSafeRelativePath(relativePath)) {
     const shown = url?.href ?? base;
     throw new DownloadError('INVALID_URL', shown, `"${relativePath}" is not a relative path under "${shown}"`);
   }
   url.search = '';
   if (!url.pathname.endsWith('/')) url.pathname += '/';
-  url.pathname += segments.map(encodeURIComponent).join('/');
+  url.pathname += relativePath.split('/').map(encodeURIComponent).join('/');
   return url.href;
 }
