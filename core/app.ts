@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import type { LarderConfig } from './config.js';
 import { contentTasks } from './content/content-tasks.js';
+import { contentApp } from './content-app/content-app.js';
+import { onDemandFetcher } from './content-app/on-demand.js';
 import { crudTasks } from './crud/crud-tasks.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { coreMigrations } from './db/migrations/index.js';
@@ -19,6 +21,7 @@ import { createLogger, type Logger } from './logger.js';
 import type { HttpRoute, LarderPlugin } from './plugin/definition.js';
 import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
+import type { ArtifactStorage } from './storage/artifact-storage.js';
 import { FilesystemStorage } from './storage/filesystem-storage.js';
 import { artifactUploadRoute } from './upload/artifact-upload-route.js';
 import { UploadFiles } from './upload/upload-files.js';
@@ -52,7 +55,10 @@ export interface RunningLarder {
 }
 
 /** The core's own HTTP endpoints beside GraphQL. */
-const coreRoutes: HttpRoute[] = [uploadChunkRoute, artifactUploadRoute];
+function coreRoutes(orm: Orm, storage: ArtifactStorage, log: Logger): HttpRoute[] {
+  const content = contentApp({ orm, storage, fetchOnDemand: onDemandFetcher({ orm, storage, log }) });
+  return [uploadChunkRoute, artifactUploadRoute, content];
+}
 
 /** How long a stopping worker lets running tasks finish. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -168,7 +174,7 @@ async function startApi(
 
   const routes: Route[] = [
     { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
-    ...[...coreRoutes, ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
+    ...[...coreRoutes(orm, parts.storage, parts.log), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
       method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, { em: orm.em.fork(), services }),
     })),
   ];

@@ -38,11 +38,15 @@ export { basePathLocks } from './content/base-paths.js';
 
 export { createRepositoryResolver, type RepositoryResolverOptions } from './graphql/repository-base-resolver.js';
 export { writeVersion } from './content/new-version.js';
+export { publish, type PublicationWriter } from './content/publish.js';
+export { versionFiles, type VersionFile } from './content/version-files.js';
 export type { VersionWriter } from './content/version-writer.js';
 export { contentShape, type ContentShape } from './content/content-columns.js';
 export { findContent, saveContent, type RemoteSource, type UnitFile, type UnitSpec } from './content/content-saver.js';
 export { saveArtifact, saveArtifacts } from './content/artifacts.js';
 export { isSafeRelativePath } from './content/relative-path.js';
+export { runSyncPipeline, type SyncCounts, type SyncPipelineOptions } from './sync/sync-pipeline.js';
+export type { DeclarativeFile, DeclarativeUnit } from './sync/declarative-content.js';
 export { commitUpload } from './upload/commit-upload.js';
 export { Upload } from './db/entities/upload.js';
 export type { ArtifactStorage, StagedFile } from './storage/artifact-storage.js';
