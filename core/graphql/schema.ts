@@ -9,12 +9,14 @@ import { RepositoryResolver } from './resolvers/repository-resolver.js';
 import { RepositoryVersionResolver } from './resolvers/repository-version-resolver.js';
 import { TaskResolver } from './resolvers/task-resolver.js';
 import { UploadResolver } from './resolvers/upload-resolver.js';
+import { MaintenanceResolver } from './resolvers/maintenance-resolver.js';
 import { WorkerResolver } from './resolvers/worker-resolver.js';
 import { DateTime } from './scalars.js';
 
 const coreResolvers = [
   TaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver, ContentResolver,
   ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver, UploadResolver,
+  MaintenanceResolver,
 ] as const;
 
 /**

@@ -31,7 +31,7 @@ export interface ArtifactStorage {
   /** Streams `source` into the temporary area, checking `expected` (size and digests) on the way. */
   stage(source: Readable, expected?: ExpectedDigests, signal?: AbortSignal): Promise<StagedFile>;
   writer(expected?: ExpectedDigests): StagingWriter;
-  /** Moves a staged file into place under its sha256; a no-op when that file is stored already. */
+  /** Moves a staged file into place under its sha256, atomically replacing whatever file is there. */
   commit(file: StagedFile): Promise<void>;
   /** Size of the stored file, or null when there is none. */
   stat(sha256: string): Promise<{ size: number } | null>;

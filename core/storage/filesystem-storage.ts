@@ -86,11 +86,8 @@ export class FilesystemStorage implements ArtifactStorage {
   async commit(file: StagedFile): Promise<void> {
     const staged = file as FilesystemStagedFile;
     const target = this.path(staged.digests.sha256);
-    if (await this.stat(staged.digests.sha256)) {
-      await staged.discard();
-      return;
-    }
     await mkdir(join(target, '..'), { recursive: true });
+    // Replacing is atomic and the bytes are verified, so an existing file (even a damaged one) is simply superseded.
     await rename(staged.path, target);
   }
 
