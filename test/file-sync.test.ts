@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './support/content.js';
-import { FileRepositorySteps } from './support/file-repository.js';
+import type { FileRepositorySteps } from './support/file-repository.js';
+import { startFileStory, type FileStory } from './support/file-story.js';
 import { FileTree } from './support/file-tree.js';
-import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import type { TestLarder } from './support/test-larder.js';
 import { Upstream } from './support/upstream.js';
 
+let story: FileStory;
 let t: TestLarder;
 let upstream: Upstream;
 let steps: FileRepositorySteps;
 beforeAll(async () => {
-  t = await startTestLarder();
-  upstream = await Upstream.start();
-  steps = new FileRepositorySteps(t.client);
+  story = await startFileStory();
+  ({ t, upstream, steps } = story);
 });
 afterAll(async () => {
-  await upstream?.close();
-  await t?.stop();
+  await story?.stop();
 });
 
 async function download(url: string): Promise<{ status: number; body: Buffer; headers: Headers }> {
