@@ -93,13 +93,13 @@ try {
   const api = await t.spawn('api');
   await t.spawn('worker', { LARDER_WORKER_CONCURRENCY: String(SLOTS) });
   for (const [shape, tasks, sleepMs] of [['spread', SUBSCRIBERS, 10], ['burst', SLOTS, 100]] as const) {
-    const latencies = await deliveries(t, api.url!, tasks, sleepMs, `bench:${shape}`);
+    const latencies = await deliveries(t, await api.url, tasks, sleepMs, `bench:${shape}`);
     const context = { shape, subscribers: SUBSCRIBERS, tasks, deliveries: latencies.length };
     report('subscription_delivery_ms_p50', percentile(latencies, 50), context);
     report('subscription_delivery_ms_p99', percentile(latencies, 99), context);
     report('subscription_delivery_ms_max', Math.max(...latencies), context);
   }
-  report('api_peak_rss_mb', peakRssMb(api.pid), { subscribers: SUBSCRIBERS });
+  report('api_peak_rss_mb', peakRssMb(api.child.pid!), { subscribers: SUBSCRIBERS });
   const bare = await bareBroadcast();
   report('bare_ws_broadcast_ms_p50', percentile(bare, 50), { sockets: SUBSCRIBERS });
   report('bare_ws_broadcast_ms_p99', percentile(bare, 99), { sockets: SUBSCRIBERS });

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import BeeQueue from 'bee-queue';
-import { projectRoot } from '../core/paths.js';
 import { spawnNode, type LarderProcess } from '../test/support/larder-process.js';
 import { startTestLarder, type TestLarder } from '../test/support/test-larder.js';
 import { until } from '../test/support/wait.js';
@@ -42,15 +41,18 @@ async function larderRound(t: TestLarder, workers: number): Promise<number> {
   report('tasks_per_s', rate, context);
   report('dispatch_to_start_ms_p50', percentile(latencies, 50), context);
   report('dispatch_to_start_ms_p99', percentile(latencies, 99), context);
-  report('worker_peak_rss_mb', Math.max(...processes.map((p) => peakRssMb(p.pid))), context);
+  report('worker_peak_rss_mb', Math.max(...processes.map((p) => peakRssMb(p.child.pid!))), context);
   await Promise.all(processes.map((p) => p.stop()));
   return rate;
 }
 
 async function rawRound(redisUrl: string, prefix: string, workers: number): Promise<number> {
   const env = { REDIS_URL: redisUrl, RAW_PREFIX: prefix, RAW_QUEUE: `raw-${workers}`, RAW_CONCURRENCY: String(CONCURRENCY) };
-  const script = join(projectRoot, 'dist', 'bench', 'raw-bee-worker.js');
-  const processes: LarderProcess[] = await Promise.all(Array.from({ length: workers }, () => spawnNode(script, [], env, 'raw worker ready')));
+  const processes: LarderProcess[] = await Promise.all(Array.from({ length: workers }, async () => {
+    const raw = spawnNode(join('dist', 'bench', 'raw-bee-worker.js'), [], env);
+    await raw.logged('raw worker ready');
+    return raw;
+  }));
   const queue = new BeeQueue(env.RAW_QUEUE, { prefix, redis: { url: redisUrl }, isWorker: false, getEvents: false, sendEvents: false, storeJobs: false });
   await queue.ready();
   const started = performance.now();

@@ -4,7 +4,10 @@ import { ApolloServer } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { LarderConfig } from './config.js';
+import { contentTasks } from './content/content-tasks.js';
 import { removeIncompleteVersions } from './content/incomplete-versions.js';
+import { contentApp } from './content-app/content-app.js';
+import { onDemandFetcher } from './content-app/on-demand.js';
 import { crudTasks } from './crud/crud-tasks.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { coreMigrations } from './db/migrations/index.js';
@@ -14,9 +17,15 @@ import { formatError } from './graphql/format-error.js';
 import { Loaders } from './graphql/loaders.js';
 import { buildLarderSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
-import type { LarderPlugin } from './plugin/definition.js';
+import type { HttpRoute, LarderPlugin } from './plugin/definition.js';
 import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
+import type { ArtifactStorage } from './storage/artifact-storage.js';
+import { FilesystemStorage } from './storage/filesystem-storage.js';
+import { artifactUploadRoute } from './upload/artifact-upload-route.js';
+import { UploadFiles } from './upload/upload-files.js';
+import { uploadChunkRoute } from './upload/upload-route.js';
+import { commitUploadTask } from './upload/commit-upload.js';
 import { handleGraphQLHttp } from './server/graphql-http.js';
 import { createRouter, type Route } from './server/router.js';
 import type { TaskDispatcher } from './tasking/dispatcher.js';
@@ -44,9 +53,16 @@ export interface RunningLarder {
   stop(): Promise<void>;
 }
 
+/** The core's own HTTP endpoints beside GraphQL. */
+function coreRoutes(orm: Orm, storage: ArtifactStorage, log: Logger): HttpRoute[] {
+  const content = contentApp({ orm, storage, fetchOnDemand: onDemandFetcher({ orm, storage, log }) });
+  return [uploadChunkRoute, artifactUploadRoute, content];
+}
+
 function taskRegistry(plugins: LarderPlugin[]): TaskRegistry {
   const registry = new TaskRegistry();
-  for (const task of [...crudTasks, purgeTasksTask, testTask, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
+  const core = [...crudTasks, ...contentTasks, commitUploadTask, purgeTasksTask, testTask];
+  for (const task of [...core, ...plugins.flatMap((p) => p.tasks ?? [])]) registry.register(task);
   return registry;
 }
 
@@ -85,8 +101,10 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
 
+    const storage = new FilesystemStorage(config.storagePath);
+    const uploads = new UploadFiles(config.storagePath);
     const tasking = await startTasking({
-      config, orm, log, registry: taskRegistry(plugins), workers: roles.worker ? config.workers : 0,
+      config, orm, log, storage, uploads, registry: taskRegistry(plugins), workers: roles.worker ? config.workers : 0,
       cleanups: [removeIncompleteVersions, ...plugins.flatMap((p) => p.taskCleanups ?? [])],
     });
     cleanup.push(() => tasking.stop());
@@ -94,7 +112,7 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
 
     let url: string | null = null;
     if (roles.api) {
-      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events, lifecycle }, cleanup);
+      const server = await startApi(config, plugins, orm, { log, tasks: dispatcher, events, lifecycle, storage, uploads }, cleanup);
       const { port } = server.address() as AddressInfo;
       url = `http://${config.host}:${port}`;
       log.info({ url, workers: workers.length }, 'Larder is listening');
@@ -110,7 +128,7 @@ async function startApi(
   config: LarderConfig,
   plugins: LarderPlugin[],
   orm: Orm,
-  parts: Pick<ApiServices, 'log' | 'tasks' | 'events' | 'lifecycle'>,
+  parts: Pick<ApiServices, 'log' | 'tasks' | 'events' | 'lifecycle' | 'storage' | 'uploads'>,
   cleanup: Array<() => Promise<unknown>>,
 ): Promise<Server> {
   const schema = await buildLarderSchema(plugins);
@@ -124,13 +142,15 @@ async function startApi(
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema, formatError: formatError(parts.log), includeStacktraceInErrorResponses: false,
+    // Larder's own shutdown stops Apollo in order; Apollo's handler would re-raise the signal mid-way.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   cleanup.push(() => apollo.stop());
 
   const routes: Route[] = [
     { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
-    ...plugins.flatMap((p) => p.routes ?? []).map((r) => ({
+    ...[...coreRoutes(orm, parts.storage, parts.log), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
       method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, { em: orm.em.fork(), services }),
     })),
   ];

@@ -30,6 +30,8 @@ export interface LarderConfig {
   /** Plugin folder names to load; undefined loads every folder under plugins/. */
   plugins: string[] | undefined;
   dbPoolSize: number;
+  /** Orphans younger than this are spared by orphan cleanup unless the caller says otherwise. */
+  orphanProtectionMinutes: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -105,5 +107,6 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     logLevel,
     plugins: plugins?.length ? plugins : undefined,
     dbPoolSize: integer(env, 'LARDER_DB_POOL', 10, 1, 200),
+    orphanProtectionMinutes: integer(env, 'LARDER_ORPHAN_PROTECTION_MINUTES', 1440, 0, 525_600),
   };
 }

@@ -8,6 +8,7 @@ import { migrate, openOrm } from './db/orm.js';
 import { buildLarderSchema, printLarderSchema } from './graphql/schema.js';
 import { schemaFile } from './paths.js';
 import { loadPlugins } from './plugin/loader.js';
+import { newPlugin } from './scaffold/new-plugin.js';
 
 const USAGE = `usage: larder <command>
   start          API, content app and workers in one process (the default)
@@ -15,7 +16,8 @@ const USAGE = `usage: larder <command>
   worker         workers only (LARDER_WORKERS of them, default 1)
   migrate        apply pending database migrations and exit
   schema:print   write schema/schema.graphql from the code
-  schema:check   fail if schema/schema.graphql differs from the code`;
+  schema:check   fail if schema/schema.graphql differs from the code
+  new-plugin N   write plugins/N/ from the plugin template`;
 
 async function serve(config: LarderConfig, roles: Roles): Promise<void> {
   let running: RunningLarder | null = await startLarder(config, roles);
@@ -68,6 +70,18 @@ async function run(command: string): Promise<void> {
         process.exit(1);
       }
       console.log('schema/schema.graphql matches the code');
+      return;
+    }
+    case 'new-plugin': {
+      const name = process.argv[3];
+      if (!name) throw new ConfigError('usage: npm run new-plugin -- <name>');
+      let files: string[];
+      try {
+        files = newPlugin(name);
+      } catch (error) {
+        throw new ConfigError((error as Error).message);
+      }
+      console.log(`created plugins/${name}/:\n  ${files.join('\n  ')}\nnext: npm run schema:print (the API grew), then npm test`);
       return;
     }
     default:

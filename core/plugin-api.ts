@@ -38,3 +38,25 @@ export { CreateDistributionInput, UpdateDistributionInput } from './graphql/inpu
 export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
 export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';
+
+export { createRepositoryResolver, type RepositoryResolverOptions } from './graphql/repository-base-resolver.js';
+export { writeVersion } from './content/new-version.js';
+export { publish, type PublicationWriter } from './content/publish.js';
+export { versionFiles, type VersionFile } from './content/version-files.js';
+export type { VersionWriter } from './content/version-writer.js';
+export { contentShape, type ContentShape } from './content/content-columns.js';
+export { findContent, saveContent, type RemoteSource, type UnitFile, type UnitSpec } from './content/content-saver.js';
+export { saveArtifact, saveArtifacts } from './content/artifacts.js';
+export { isSafeRelativePath } from './content/relative-path.js';
+export { runSyncPipeline, type SyncCounts, type SyncPipelineOptions } from './sync/sync-pipeline.js';
+export type { DeclarativeFile, DeclarativeUnit } from './sync/declarative-content.js';
+export { commitUpload } from './upload/commit-upload.js';
+export { Upload } from './db/entities/upload.js';
+export type { ArtifactStorage, StagedFile } from './storage/artifact-storage.js';
+export { DigestMismatch, SizeMismatch, isHexDigest, type Digests, type ExpectedDigests } from './storage/digests.js';
+
+export { Downloader, type DownloaderOptions, type RetryNotice } from './download/downloader.js';
+export type { RemoteSettings } from './download/remote-settings.js';
+export { DownloadError, HttpError, type DownloadErrorCode } from './download/download-errors.js';
+export type { HttpResponse, RangeRequest } from './download/http-client.js';
+export { resolveUrl } from './download/urls.js';

@@ -22,11 +22,14 @@ async function cancel(id: string) {
 
 describe('cancelling a task', () => {
   it('cancels a WAITING task at once: its body never runs, and the next task on its resource runs', async () => {
-    const blocker = await dispatchTestTask(t.client, { sleepMs: 300, exclusive: ['c:waiting'] });
+    // The blocker holds the resource until the test lets it go: however slow the machine, the
+    // task behind it is still WAITING when it is cancelled.
+    const blocker = await dispatchTestTask(t.client, { sleepMs: 60_000, exclusive: ['c:waiting'] });
     const waiting = await dispatchTestTask(t.client, { exclusive: ['c:waiting'], marker: 'waiting' });
     const next = await dispatchTestTask(t.client, { exclusive: ['c:waiting'] });
     const cancelled = await cancel(waiting.id);
     expect(cancelled).toMatchObject({ state: 'CANCELED', startedAt: null, error: null });
+    await cancel(blocker.id);
     const [blockerDone, nextDone] = await Promise.all([finished(t.client, blocker), finished(t.client, next)]);
     expect(nextDone.state).toBe('COMPLETED');
     expect(Date.parse(nextDone.startedAt!)).toBeGreaterThanOrEqual(Date.parse(blockerDone.finishedAt!));

@@ -35,7 +35,7 @@ describe('PostgreSQL unreachable for a moment', () => {
   it('makes a worker keep the outcome of a task that ended meanwhile, and record it (no task lost or failed) once it is back', async () => {
     // Longer than the TTL: right after, every heartbeat looks stale, yet nobody is reaped.
     const cutMs = TTL_MS + 1_000;
-    const ending = await dispatchTestTask(t.client, { sleepMs: 500, exclusive: ['h:a'] });
+    const ending = await dispatchTestTask(t.client, { sleepMs: 1_500, exclusive: ['h:a'] });
     const blocked = await dispatchTestTask(t.client, { exclusive: ['h:a'], marker: 'blocked' });
     const other = await dispatchTestTask(t.client, { sleepMs: cutMs + 500, exclusive: ['h:b'] });
     await Promise.all([stateReached(t, ending.id, 'RUNNING'), stateReached(t, other.id, 'RUNNING')]);

@@ -29,15 +29,14 @@ describe('a worker killed in the middle of a task', () => {
       (await t.sql('select 1 from repository_version where task_id = $1 and not complete', [long.id])).length > 0);
 
     const killedAt = Date.now();
-    first.kill('SIGKILL');
-    await first.exited;
+    await first.stop('SIGKILL');
     const failed = await finished(t.client, long);
     expect(failed.state).toBe('FAILED');
     expect(failed.error?.code).toBe('WORKER_GONE');
     expect(Date.parse(failed.finishedAt!) - killedAt).toBeLessThanOrEqual(TTL_MS + 5_000);
     expect(await t.sql('select 1 from repository_version where task_id = $1', [long.id])).toEqual([]);
     const { workers } = await t.client.data(`{ workers { name online } }`);
-    expect(workers).toContainEqual({ name: expect.stringContaining(`-${first.pid}-`), online: false });
+    expect(workers).toContainEqual({ name: expect.stringContaining(`-${first.child.pid}-`), online: false });
 
     const redis = new Redis(t.env.REDIS_URL!);
     const queueLength = (list: string) => redis.llen(`${t.env.LARDER_REDIS_PREFIX}:tasks:${list}`);
@@ -49,7 +48,7 @@ describe('a worker killed in the middle of a task', () => {
       expect(nextDone.state).toBe('COMPLETED');
       expect(Date.parse(nextDone.startedAt!)).toBeGreaterThanOrEqual(Date.parse(failed.finishedAt!));
       for (const task of [nextDone, ...(await Promise.all(rest.map((r) => finished(t.client, r))))]) {
-        expect(task).toMatchObject({ state: 'COMPLETED', worker: expect.stringContaining(`-${second.pid}-`) });
+        expect(task).toMatchObject({ state: 'COMPLETED', worker: expect.stringContaining(`-${second.child.pid}-`) });
       }
       expect(await testRuns(t, 'rest')).toHaveLength(5);
       expect(await testRuns(t, 'next')).toHaveLength(1);

@@ -168,3 +168,22 @@ describe('file distributions', () => {
     expect((await t.client.data(`{ fileDistributions(filter: { name: { eq: "nested" } }) { totalCount } }`)).fileDistributions.totalCount).toBe(0);
   });
 });
+
+describe('file distributions, changed', () => {
+  it('move to a new base path under its lock, and are deleted by a task', async () => {
+    const { createFileDistribution: created } = await t.client.data(`mutation { createFileDistribution(input: { name: "mover", basePath: "old/place" }) { id } }`);
+    const id = (await finished(t.client, created)).createdResources[0];
+    const { updateFileDistribution: move } = await t.client.data(
+      `mutation ($id: ID!) { updateFileDistribution(id: $id, input: { basePath: "new/place", labels: { moved: "yes" } }) { id exclusiveResources } }`,
+      { id },
+    );
+    expect(move.exclusiveResources).toEqual([`distribution:${id}`, 'distribution:base_path:new/place', 'distribution:base_path:new']);
+    expect((await finished(t.client, move)).state).toBe('COMPLETED');
+    const { fileDistributions } = await t.client.data(`{ fileDistributions(filter: { labelSelect: "moved=yes" }) { nodes { name basePath } } }`);
+    expect(fileDistributions.nodes).toEqual([{ name: 'mover', basePath: 'new/place' }]);
+
+    const { deleteFileDistribution: remove } = await t.client.data(`mutation ($id: ID!) { deleteFileDistribution(id: $id) { id } }`, { id });
+    expect((await finished(t.client, remove)).state).toBe('COMPLETED');
+    expect((await t.client.data(`query ($id: ID!) { fileDistribution(id: $id) { id } }`, { id })).fileDistribution).toBeNull();
+  });
+});

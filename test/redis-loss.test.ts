@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchRequest } from '../core/tasking/dispatcher.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { dispatchTestTask, stateReached } from './support/test-tasks.js';
-import { deleteKeys, startTestLarder, type TestLarder } from './support/test-larder.js';
+import { deleteRedisKeys, startTestLarder, type TestLarder } from './support/test-larder.js';
 import { until } from './support/wait.js';
 
 let redis: PrivateRedis;
@@ -64,7 +64,7 @@ describe('Redis losing its data', () => {
     } finally {
       direct.disconnect();
     }
-    expect(await deleteKeys(redis.url, t.env.LARDER_REDIS_PREFIX!)).toBeGreaterThan(0);
+    expect(await deleteRedisKeys(t.env.LARDER_REDIS_PREFIX!, redis.url)).toBeGreaterThan(0);
     await everyTaskRanOnce('flush', SLOTS + 500);
   });
 

@@ -22,14 +22,19 @@ async function dispatch(sleepMs: number, resource: string): Promise<TaskView> {
 
 describe('task subscriptions across processes', () => {
   it('show a subscriber on the api process every state of a task run by a worker process, in order', async () => {
-    // The first task holds the resource, so the second is still WAITING when the subscription starts.
-    const blocker = await dispatch(400, 'sub:a');
+    // The first task holds the resource until cancelled, so the second is WAITING when the subscription starts.
+    const blocker = await dispatch(60_000, 'sub:a');
     const task = await dispatch(50, 'sub:a');
-    const states = (await followTask(t.client, task.id)).map((e) => e.state);
-    expect(states).toEqual(['WAITING', 'RUNNING', 'COMPLETED']);
-    const [ran] = await followTask(t.client, blocker.id);
-    expect(ran!.worker).toMatch(/-\d+-0$/);
-    expect(ran!.worker).not.toContain(`-${process.pid}-`);
+    let subscribed!: () => void;
+    const first = new Promise<void>((resolve) => (subscribed = resolve));
+    const following = t.client.subscribeUntilComplete<{ taskUpdated: TaskView }>(
+      `subscription ($id: ID!) { taskUpdated(id: $id) { ${TASK_FIELDS} } }`, { id: task.id }, subscribed);
+    await first;
+    await t.client.data(`mutation ($id: ID!) { cancelTask(id: $id) { id } }`, { id: blocker.id });
+    const events = (await following).map((e) => e.taskUpdated);
+    expect(events.map((e) => e.state)).toEqual(['WAITING', 'RUNNING', 'COMPLETED']);
+    expect(events.at(-1)!.worker).toMatch(/-\d+-0$/);
+    expect(events.at(-1)!.worker).not.toContain(`-${process.pid}-`);
   });
 
   it('give a subscriber that comes after the end the final row, then complete', async () => {

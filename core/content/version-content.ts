@@ -22,17 +22,21 @@ interface SummaryRow {
   removed: string | number;
 }
 
-/** Summaries of several versions in one query. */
+/**
+ * Summaries of several versions in one query. Added and removed are counted against the previous
+ * version that still exists, so deleting a version folds its changes into the next one.
+ */
 export async function contentSummaries(em: EntityManager, versionIds: readonly string[]): Promise<ContentSummary[]> {
   const rows = await em.getConnection().execute<SummaryRow[]>(
     `select v.id as version_id, c.type,
         count(*) filter (where rc.version_removed is null or rc.version_removed > v.number) as present,
-        count(*) filter (where rc.version_added = v.number) as added,
-        count(*) filter (where rc.version_removed = v.number) as removed
-     from repository_version v
+        count(*) filter (where rc.version_added > v.previous and (rc.version_removed is null or rc.version_removed > v.number)) as added,
+        count(*) filter (where rc.version_added <= v.previous and rc.version_removed > v.previous and rc.version_removed <= v.number) as removed
+     from (select v.id, v.repository_id, v.number, coalesce((select max(p.number) from repository_version p
+             where p.repository_id = v.repository_id and p.number < v.number and p.complete), -1) as previous
+           from repository_version v where v.id in (${versionIds.map(() => '?').join(', ')})) v
      join repository_content rc on rc.repository_id = v.repository_id and rc.version_added <= v.number
      join content c on c.id = rc.content_id
-     where v.id in (${versionIds.map(() => '?').join(', ')})
      group by v.id, c.type order by c.type`,
     [...versionIds],
   );

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 interface PgClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -25,4 +25,16 @@ export async function sql<Row>(db: WithEntityManager, text: string, values: unkn
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/**
+ * Runs one statement through an entity manager, inside its transaction when it has one, with
+ * `?` placeholders whose values the driver sends as they are (an array stays a PostgreSQL array).
+ */
+export async function emSql<Row>(em: EntityManager, text: string, values: readonly unknown[] = []): Promise<Row[]> {
+  const query = em.getKnex().raw(text, values as Knex.RawBinding[]);
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  if (transaction) query.transacting(transaction);
+  const result = (await query) as { rows: Row[] };
+  return result.rows;
 }

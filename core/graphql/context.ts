@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LarderConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { ArtifactStorage } from '../storage/artifact-storage.js';
+import type { UploadFiles } from '../upload/upload-files.js';
 import type { TaskDispatcher } from '../tasking/dispatcher.js';
 import type { TaskEventBus } from '../tasking/task-events.js';
 import type { TaskLifecycle } from '../tasking/task-lifecycle.js';
@@ -13,6 +15,8 @@ export interface ApiServices {
   tasks: TaskDispatcher;
   events: TaskEventBus;
   lifecycle: TaskLifecycle;
+  storage: ArtifactStorage;
+  uploads: UploadFiles;
   /** The base URL clients reach this server at (for upload and content URLs). */
   publicUrl(): string;
 }

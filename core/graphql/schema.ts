@@ -10,12 +10,15 @@ import { RepositoryVersionResolver } from './resolvers/repository-version-resolv
 import { TaskGroupResolver } from './resolvers/task-group-resolver.js';
 import { TaskResolver } from './resolvers/task-resolver.js';
 import { TestTaskResolver } from './resolvers/test-task-resolver.js';
+import { UploadResolver } from './resolvers/upload-resolver.js';
+import { MaintenanceResolver } from './resolvers/maintenance-resolver.js';
 import { WorkerResolver } from './resolvers/worker-resolver.js';
 import { DateTime } from './scalars.js';
 
 const coreResolvers = [
-  TaskResolver, TaskGroupResolver, TestTaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver, ContentResolver,
-  ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
+  TaskResolver, TaskGroupResolver, TestTaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver,
+  ContentResolver, ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
+  UploadResolver, MaintenanceResolver,
 ] as const;
 
 /**
@@ -35,7 +38,8 @@ export async function buildLarderSchema(plugins: LarderPlugin[]): Promise<GraphQ
   return buildSchema({
     resolvers: [...coreResolvers, ...plugins.flatMap((p) => p.resolvers)] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTime }],
-    validate: { forbidUnknownValues: false },
+    // Nulls are validated too: `null` for a required field is an error, not a skipped check.
+    validate: { forbidUnknownValues: false, skipMissingProperties: false },
     pubSub: streamsOnly,
   });
 }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Task } from '../db/entities/task.js';
 import type { Logger } from '../logger.js';
+import type { ArtifactStorage } from '../storage/artifact-storage.js';
+import type { UploadFiles } from '../upload/upload-files.js';
 import type { DispatchOptions } from './dispatcher.js';
 import type { ProgressHandle, ProgressStart } from './progress.js';
 
@@ -11,6 +13,10 @@ export interface TaskContext<Args = Record<string, unknown>> {
   /** A fork of its own; flushed when the function returns. */
   em: EntityManager;
   log: Logger;
+  /** Where artifacts are stored. */
+  storage: ArtifactStorage;
+  /** Files of uploads in progress. */
+  uploads: UploadFiles;
   /** Fires when the task is cancelled: stop at the next safe point. */
   signal: AbortSignal;
   progress(start: ProgressStart): ProgressHandle;

@@ -4,6 +4,8 @@ import type { TaskError } from '../db/entities/task.js';
 import { TaskState } from '../db/entities/task-state.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
+import type { ArtifactStorage } from '../storage/artifact-storage.js';
+import type { UploadFiles } from '../upload/upload-files.js';
 import type { TaskDispatcher } from './dispatcher.js';
 import { ProgressTracker } from './progress.js';
 import type { TaskCleanups } from './task-cleanup.js';
@@ -25,6 +27,8 @@ export interface TaskRunDeps {
   registry: TaskRegistry;
   dispatcher: TaskDispatcher;
   cleanups: TaskCleanups;
+  storage: ArtifactStorage;
+  uploads: UploadFiles;
   log: Logger;
   /** How long a cancelled task function may take to stop before the task is failed. */
   cancelGraceMs: number;
@@ -106,6 +110,8 @@ export class TaskRun {
       args: row.args,
       em,
       log: this.log,
+      storage: this.deps.storage,
+      uploads: this.deps.uploads,
       signal: this.abort.signal,
       progress: (start) => progress.start(start),
       created: (id) => created.push(id),

@@ -4,6 +4,8 @@ import type { LarderConfig } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import { logOutages } from '../redis/outage-log.js';
+import type { ArtifactStorage } from '../storage/artifact-storage.js';
+import type { UploadFiles } from '../upload/upload-files.js';
 import { TaskDispatcher } from './dispatcher.js';
 import { QueueReconciler } from './queue-reconciler.js';
 import { TaskCleanups, type TaskCleanup } from './task-cleanup.js';
@@ -22,6 +24,8 @@ export interface TaskingOptions {
   log: Logger;
   registry: TaskRegistry;
   cleanups: TaskCleanup[];
+  storage: ArtifactStorage;
+  uploads: UploadFiles;
   /** Worker processors to run in this process (0 for an api-only process). */
   workers: number;
 }
@@ -40,7 +44,7 @@ export interface Tasking {
  * the workers asked for. Whatever was started is stopped again if a later step fails.
  */
 export async function startTasking(options: TaskingOptions): Promise<Tasking> {
-  const { config, orm, log, registry } = options;
+  const { config, orm, log, registry, storage, uploads } = options;
   const started: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     while (started.length > 0) {
@@ -79,7 +83,7 @@ export async function startTasking(options: TaskingOptions): Promise<Tasking> {
     for (let i = 0; i < options.workers; i++) {
       const queue = new TaskQueue({ ...queueOptions, isWorker: true });
       const worker = new TaskWorker(
-        { orm, lifecycle, registry, dispatcher, cleanups, log, queue, bus: events, cancelGraceMs: config.cancelGraceMs },
+        { orm, lifecycle, registry, dispatcher, cleanups, storage, uploads, log, queue, bus: events, cancelGraceMs: config.cancelGraceMs },
         { name: `${processName}-${i}`, concurrency: config.workerConcurrency, heartbeatIntervalMs: config.heartbeatIntervalMs },
       );
       workers.push(worker);

@@ -82,8 +82,12 @@ export class Watchdog {
       await work();
       this.reachableSince ??= Date.now();
     } catch (error) {
-      if (isDatabaseUnavailable(error)) this.reachableSince = null;
-      this.deps.log.warn({ err: error }, `watchdog: ${what} failed`);
+      if (!isDatabaseUnavailable(error)) {
+        this.deps.log.warn({ err: error }, `watchdog: ${what} failed`);
+      } else if (this.reachableSince !== null) {
+        this.reachableSince = null;
+        this.deps.log.warn({ err: error }, 'watchdog: PostgreSQL is unreachable; no reaping until it has been back for a TTL');
+      }
     }
   }
 }

@@ -1,79 +1,64 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { projectRoot } from '../../core/paths.js';
 
-export type Role = 'worker' | 'api';
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** A Larder (or another Node program) running as its own OS process, from the tsc build, as an operator would run it. */
 export interface LarderProcess {
-  pid: number;
-  /** The API's URL (api role only). */
-  url: string | null;
-  exited: Promise<Exit>;
-  kill(signal: NodeJS.Signals): void;
-  /** SIGTERM, then waits for the exit. */
-  stop(): Promise<Exit>;
-  /** Resolves once it logs a line containing `text` (now or later). */
+  child: ChildProcess;
+  /** The API's URL, once the process logged that it listens (api and start roles). */
+  url: Promise<string>;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** Every log line so far, for failure messages. */
+  output: string[];
+  /** Resolves once it has logged a line containing `text`; rejects if it exits first. */
   logged(text: string): Promise<void>;
-  /** What it logged (for a failing test's message). */
-  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const READY: Record<Role, string> = { worker: 'worker ready', api: 'Larder is listening' };
-const MAIN = join(projectRoot, 'dist', 'core', 'main.js');
-/** A process not ready by then is killed, and its output shown. */
-const START_TIMEOUT_MS = 30_000;
-
-/** Starts `larder <role>` with `env` and resolves once it says it is ready. */
-export function spawnLarder(role: Role, env: Record<string, string>): Promise<LarderProcess> {
-  // At info level, so that its "ready" line shows.
-  return spawnNode(MAIN, [role], { LARDER_WORKERS: '1', PORT: '0', ...env, LOG_LEVEL: 'info' }, READY[role]);
+/**
+ * Runs the built program (`dist/core/main.js`) as its own OS process, as an operator would,
+ * with exactly the environment given (plus PATH and HOME).
+ */
+export function spawnLarder(command: string, env: Record<string, string>): LarderProcess {
+  return spawnNode(join('dist', 'core', 'main.js'), [command], env);
 }
 
-/** Starts a Node script and resolves once it prints a line containing `ready` (a JSON log line may carry a `url`). */
-export async function spawnNode(script: string, args: string[], env: Record<string, string>, ready: string): Promise<LarderProcess> {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const awaited = new Map<string, () => void>();
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let url: string | null = null;
-  const started = new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      for (const line of complete) {
-        lines.push(line);
-        if (lines.length > 500) lines.shift();
-        for (const [text, resolveLogged] of awaited) if (line.includes(text)) resolveLogged();
-        if (!line.includes(ready)) continue;
-        url = line.startsWith('{') ? (JSON.parse(line) as { url?: string }).url ?? null : null;
-        resolve();
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
-    void exited.then(({ code, signal }) => reject(new Error(`${script} ${args.join(' ')} exited (${code ?? signal}) before it was ready:\n${lines.join('\n')}`)));
+/** Runs a built script (a path from the project folder) as its own OS process, with exactly `env` (plus PATH and HOME). */
+export function spawnNode(script: string, args: string[], env: Record<string, string>): LarderProcess {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
-  await started.finally(() => clearTimeout(timeout));
+  const output: string[] = [];
+  const awaited = new Map<string, () => void>();
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      output.push(line);
+      for (const [text, resolve] of awaited) if (line.includes(text)) resolve();
+    });
+  }
+  const logged = (text: string) => output.some((line) => line.includes(text))
+    ? Promise.resolve()
+    : new Promise<void>((resolve, reject) => {
+      awaited.set(text, resolve);
+      void exited.then((code) => reject(new Error(`${script} ${args.join(' ')} exited (${code}) before logging "${text}":\n${output.join('\n')}`)));
+    });
+  const url = logged('"msg":"Larder is listening"')
+    .then(() => /"url":"(http:[^"]+)"/.exec(output.find((line) => line.includes('"msg":"Larder is listening"'))!)![1]!);
+  url.catch(() => undefined);
   return {
-    pid: child.pid!,
+    child,
     url,
     exited,
-    kill: (signal) => child.kill(signal),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    output,
+    logged,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
-    output: () => lines.join('\n'),
-    logged: (text) => lines.some((line) => line.includes(text))
-      ? Promise.resolve()
-      : new Promise((resolve) => awaited.set(text, resolve)),
   };
 }

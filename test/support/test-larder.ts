@@ -8,7 +8,7 @@ import { startLarder, type RunningLarder } from '../../core/app.js';
 import { loadConfig } from '../../core/config.js';
 import { createTestDatabase } from './database.js';
 import { GraphQLClient } from './graphql-client.js';
-import { spawnLarder, type LarderProcess, type Role } from './larder-process.js';
+import { spawnLarder, type LarderProcess } from './larder-process.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 export interface TestLarder {
@@ -39,8 +39,28 @@ export interface TestLarderOptions {
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Deletes every key under a prefix: a flush of one test's Redis data that leaves other files' keys alone. */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<number> {
+export type Role = 'worker' | 'api';
+/** What each role logs (at info level) once it is ready. */
+const READY: Record<Role, string> = { worker: '"msg":"worker ready"', api: '"msg":"Larder is listening"' };
+/** A process not ready by then is killed, and the test fails with its output. */
+const START_TIMEOUT_MS = 30_000;
+
+async function ready(child: LarderProcess, role: Role): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void child.stop('SIGKILL');
+      reject(new Error(`larder ${role} not ready after ${START_TIMEOUT_MS} ms:\n${child.output.join('\n')}`));
+    }, START_TIMEOUT_MS);
+  });
+  await Promise.race([child.logged(READY[role]), late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Removes every key under a test's Redis prefix (never FLUSHALL: other test files share the
+ * server); a flush of that one test's data. Returns how many keys it deleted.
+ */
+export async function deleteRedisKeys(prefix: string, redisUrl = REDIS_URL): Promise<number> {
   const redis = new Redis(redisUrl);
   let deleted = 0;
   try {
@@ -96,8 +116,9 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
       return (await pool.query(text, values)).rows as Row[];
     },
     async spawn(role, extra = {}) {
-      const child = await spawnLarder(role, { ...env, ...extra });
+      const child = spawnLarder(role, { ...env, LARDER_WORKERS: '1', PORT: '0', ...extra, LOG_LEVEL: 'info' });
       processes.push(child);
+      await ready(child, role);
       return child;
     },
     async stop() {
@@ -110,7 +131,7 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
       await postgresProxy?.close();
       await redisProxy?.close();
       await database.drop();
-      await deleteKeys(redisUrl, env.LARDER_REDIS_PREFIX!);
+      await deleteRedisKeys(env.LARDER_REDIS_PREFIX!, redisUrl);
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -14,4 +14,10 @@ export abstract class Content extends BaseEntity {
   @Field()
   @Property({ type: 'text' })
   type!: string;
+
+  /**
+   * Properties that make two units the same thing within one repository (a file's relative path):
+   * a version holds at most one unit per key, and a new one replaces the old (Pulp's repo_key_fields).
+   */
+  static readonly repositoryKey: readonly string[] = [];
 }

@@ -3,17 +3,20 @@ import { ContentArtifact } from './content-artifact.js';
 import { Content } from './content.js';
 import { Distribution } from './distribution.js';
 import { Publication } from './publication.js';
+import { PublicationFile } from './publication-file.js';
 import { Remote } from './remote.js';
+import { RemoteArtifact } from './remote-artifact.js';
 import { RepositoryContent } from './repository-content.js';
 import { RepositoryVersion } from './repository-version.js';
 import { Repository } from './repository.js';
 import { TaskGroup } from './task-group.js';
 import { Task } from './task.js';
 import { Upload } from './upload.js';
+import { UploadChunk } from './upload-chunk.js';
 import { Worker } from './worker.js';
 
 /** Every entity the core owns; plugins add their subclasses to these. */
 export const coreEntities = [
   Task, TaskGroup, Worker, Artifact, Content, ContentArtifact, Repository, RepositoryVersion,
-  RepositoryContent, Remote, Publication, Distribution, Upload,
+  RepositoryContent, Remote, RemoteArtifact, Publication, PublicationFile, Distribution, Upload, UploadChunk,
 ];

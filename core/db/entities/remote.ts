@@ -1,5 +1,6 @@
 import { Entity, Enum, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, Float, Int, InterfaceType } from 'type-graphql';
+import type { RemoteSettings } from '../../download/remote-settings.js';
 import { JSONScalar } from '../../graphql/scalars.js';
 import { NamedEntity } from './named-entity.js';
 import { RemotePolicy } from './remote-policy.js';
@@ -11,7 +12,7 @@ import { RemotePolicy } from './remote-policy.js';
 @InterfaceType({ resolveType: (value: object) => value.constructor.name })
 @Entity({ tableName: 'remote', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['type', 'name'] })
-export abstract class Remote extends NamedEntity {
+export abstract class Remote extends NamedEntity implements RemoteSettings {
   [OptionalProps]?:
     | 'id' | 'createdAt' | 'updatedAt' | 'labels' | 'type' | 'policy' | 'downloadConcurrency'
     | 'maxRetries' | 'headers' | 'tlsValidation';

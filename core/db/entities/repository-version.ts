@@ -24,8 +24,8 @@ export class RepositoryVersion extends BaseEntity {
   complete: boolean = false;
 
   /**
-   * The task creating this version. Set it when creating a version in a task: should the task fail,
-   * be cancelled or lose its worker before the version is complete, the version is removed.
+   * The task that made it: while incomplete, the version is that task's work in progress, removed
+   * should the task fail, be cancelled or lose its worker (see content/incomplete-versions.ts).
    */
   @Property({ type: 'uuid', nullable: true })
   taskId?: string | null;

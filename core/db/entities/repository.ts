@@ -1,5 +1,6 @@
 import { Entity, ManyToOne, OptionalProps, Property, Unique, type EntityManager } from '@mikro-orm/core';
 import { Field, Int, InterfaceType } from 'type-graphql';
+import type { TaskContext } from '../../tasking/task-definition.js';
 import { NamedEntity } from './named-entity.js';
 import { Remote } from './remote.js';
 import { RepositoryVersion } from './repository-version.js';
@@ -12,7 +13,7 @@ import { RepositoryVersion } from './repository-version.js';
 @Entity({ tableName: 'repository', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['type', 'name'] })
 export abstract class Repository extends NamedEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'labels' | 'type' | 'latestVersionNumber';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'labels' | 'type' | 'latestVersionNumber' | 'syncFingerprint';
 
   @Field()
   @Property({ type: 'text' })
@@ -28,6 +29,19 @@ export abstract class Repository extends NamedEntity {
 
   @ManyToOne(() => Remote, { nullable: true, deleteRule: 'set null' })
   remote?: Remote | null;
+
+  /**
+   * What the last sync saw (remote settings and upstream metadata digest), so that a re-sync of
+   * unchanged upstream content can be skipped.
+   */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  syncFingerprint?: string | null;
+
+  /**
+   * Called in the task that made a new version, after it is complete: a plugin's repository
+   * type overrides it to act on new versions (e.g. publish them when `autopublish` is on).
+   */
+  async onNewVersion(_ctx: TaskContext<unknown>, _version: RepositoryVersion): Promise<void> {}
 
   /** Every repository starts with an empty, complete version 0. */
   onCreate(em: EntityManager): void {

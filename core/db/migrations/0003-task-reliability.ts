@@ -22,9 +22,6 @@ alter table "task" add column "reaped_at" timestamptz null;
 create index "task_waiting_seq_index" on "task" ("seq") where "state" = 'WAITING';
 create index "task_unfinished_worker_index" on "task" ("worker") where "state" in ('RUNNING', 'CANCELING');
 
-alter table "repository_version" add column "task_id" uuid null;
-create index "repository_version_incomplete_task_index" on "repository_version" ("task_id") where not "complete";
-
 create table "larder_lease" ("name" text not null, "holder" text not null, "expires_at" timestamptz not null,
   constraint "larder_lease_pkey" primary key ("name"));
 `);

@@ -2,9 +2,13 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { CoreTables } from './0001-core-tables.js';
 import { Tasking } from './0002-tasking.js';
 import { TaskReliability } from './0003-task-reliability.js';
+import { ContentLifecycle } from './0004-content-lifecycle.js';
+import { IncompleteVersionIndex } from './0005-incomplete-version-index.js';
 
 export const coreMigrations: MigrationObject[] = [
   { name: 'core-0001-tables', class: CoreTables },
   { name: 'core-0002-tasking', class: Tasking },
   { name: 'core-0003-task-reliability', class: TaskReliability },
+  { name: 'core-0004-content-lifecycle', class: ContentLifecycle },
+  { name: 'core-0005-incomplete-version-index', class: IncompleteVersionIndex },
 ];

@@ -1,4 +1,4 @@
-import { Length, Matches, ValidateIf } from 'class-validator';
+import { IsDefined, Length, Matches, ValidateIf } from 'class-validator';
 
 /** A name: 1 to 255 characters, not blank, no leading or trailing spaces. */
 export function NameRules(): PropertyDecorator {
@@ -10,5 +10,8 @@ export function NameRules(): PropertyDecorator {
 
 /** Optional, but not nullable: leaving it out keeps the value, `null` is refused. */
 export function NotNullIfGiven(): PropertyDecorator {
-  return ValidateIf((_object, value) => value !== undefined);
+  return (target, key) => {
+    ValidateIf((_object, value) => value !== undefined)(target, key);
+    IsDefined({ message: '$property may be left out, but not set to null' })(target, key);
+  };
 }

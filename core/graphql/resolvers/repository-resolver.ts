@@ -7,6 +7,8 @@ import { RepositoryVersionResolver } from './repository-version-resolver.js';
 
 const RepositoryRead = createReadResolver({ entity: Repository });
 
+type VersionConnection = InstanceType<typeof RepositoryVersionResolver.listing.Connection>;
+
 /** `repositories` across every plugin's types, and the fields all repositories share. */
 @Resolver(() => Repository)
 export class RepositoryResolver extends RepositoryRead {
@@ -33,6 +35,10 @@ export class RepositoryResolver extends RepositoryRead {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return RepositoryVersionResolver.listing.list(ctx.em, { first, after }, { repository: repository.id, complete: true });
+    return ctx.loaders
+      .custom<string, VersionConnection>(`versions:${first}:${after}`, (ids) =>
+        RepositoryVersionResolver.listing.listEach(ctx.em, 'repository', ids, { first, after }, { complete: true }),
+      )
+      .load(repository.id);
   }
 }

@@ -1,6 +1,11 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { undeletableReason } from '../../content/delete-version-task.js';
 import { contentSummaries, inVersion } from '../../content/version-content.js';
 import { Repository } from '../../db/entities/repository.js';
+import { Task } from '../../db/entities/task.js';
+import { objectResource } from '../../tasking/resources.js';
+import { authorize } from '../authorization.js';
+import { conflict, isUuid, notFound } from '../errors.js';
 import { RepositoryVersion } from '../../db/entities/repository-version.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
@@ -29,6 +34,18 @@ export class RepositoryVersionResolver extends VersionRead {
   @FieldResolver(() => ContentSummary)
   contentSummary(@Root() version: RepositoryVersion, @Ctx() ctx: GraphQLContext): Promise<ContentSummary> {
     return ctx.loaders.custom<string, ContentSummary>('contentSummary', (ids) => contentSummaries(ctx.em, ids)).load(version.id);
+  }
+
+  @Mutation(() => Task, { description: 'Deletes a version (not the latest, nor one a distribution serves) in a task holding its repository.' })
+  async deleteRepositoryVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
+    await authorize(ctx, { action: 'delete', type: 'RepositoryVersion', id });
+    const version = isUuid(id) ? await ctx.em.findOne(RepositoryVersion, { id, complete: true }) : null;
+    if (!version) throw notFound('RepositoryVersion', id);
+    const problem = await undeletableReason(ctx.em, version);
+    if (problem) throw conflict(problem);
+    return ctx.services.tasks.dispatch('core.delete-version', { versionId: id }, {
+      exclusiveResources: [objectResource(ctx.em, Repository, version.repository.id)],
+    });
   }
 
   @FieldResolver(() => ContentResolver.listing.Connection)

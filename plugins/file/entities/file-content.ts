@@ -14,4 +14,7 @@ export class FileContent extends Content {
   @Field({ description: 'sha256 of the file, hex.' })
   @Property({ type: 'text', fieldName: 'file_digest' })
   digest!: string;
+
+  /** A repository version holds one file per path; a new file at a path replaces the old one. */
+  static override readonly repositoryKey = ['relativePath'];
 }

@@ -1,6 +1,7 @@
 import { Entity, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { Repository } from '../../../core/plugin-api.js';
+import { Repository, type RepositoryVersion, type TaskContext } from '../../../core/plugin-api.js';
+import { publishFileVersion } from '../publisher.js';
 
 @ObjectType({ implements: Repository })
 @Entity({ discriminatorValue: 'file.file' })
@@ -12,4 +13,8 @@ export class FileRepository extends Repository {
   @Field({ description: 'Publish every new version automatically.' })
   @Property({ type: 'boolean', fieldName: 'file_autopublish' })
   autopublish: boolean = false;
+
+  override async onNewVersion(ctx: TaskContext<unknown>, version: RepositoryVersion): Promise<void> {
+    if (this.autopublish) await publishFileVersion(ctx, version.id, this.manifest);
+  }
 }

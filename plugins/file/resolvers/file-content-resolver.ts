@@ -1,7 +1,44 @@
-import { Resolver } from 'type-graphql';
-import { createReadResolver } from '../../../core/plugin-api.js';
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import {
+  Artifact, authorize, badInput, createReadResolver, isSafeRelativePath, isUuid, notFound, objectResource, resourceName, Task, Upload,
+  type GraphQLContext,
+} from '../../../core/plugin-api.js';
 import { FileContent } from '../entities/file-content.js';
+import { FileRepository } from '../entities/file-repository.js';
+import type { CreateContentArgs } from '../tasks/create-content-task.js';
 
-/** Content is immutable: it is listed and read here, and made by sync and upload tasks. */
+/** Files are immutable: listed and read here, made by uploads and syncs. */
 @Resolver(() => FileContent)
-export class FileContentResolver extends createReadResolver({ entity: FileContent }) {}
+export class FileContentResolver extends createReadResolver({ entity: FileContent }) {
+  @Mutation(() => Task, {
+    description: 'Makes a file at `relativePath` from an artifact or a finished upload (the task creates the FileContent, and a new version of `repositoryId` holding it when given).',
+  })
+  async createFileContent(
+    @Arg('relativePath') relativePath: string,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('artifactId', () => ID, { nullable: true }) artifactId?: string,
+    @Arg('uploadId', () => ID, { nullable: true }) uploadId?: string,
+    @Arg('repositoryId', () => ID, { nullable: true }) repositoryId?: string,
+  ): Promise<Task> {
+    await authorize(ctx, { action: 'create', type: 'FileContent' });
+    if (!isSafeRelativePath(relativePath)) {
+      throw badInput('relativePath must be a relative path without "." or ".." segments, like "isos/boot.iso"', 'relativePath');
+    }
+    if (Boolean(artifactId) === Boolean(uploadId)) throw badInput('Give exactly one of artifactId and uploadId');
+    await mustExist(ctx, Artifact, artifactId);
+    await mustExist(ctx, Upload, uploadId);
+    await mustExist(ctx, FileRepository, repositoryId);
+    const args: CreateContentArgs = { relativePath, artifactId: artifactId ?? null, uploadId: uploadId ?? null, repositoryId: repositoryId ?? null };
+    return ctx.services.tasks.dispatch('file.create-content', { ...args }, {
+      exclusiveResources: [
+        ...(repositoryId ? [objectResource(ctx.em, FileRepository, repositoryId)] : []),
+        ...(uploadId ? [resourceName('upload', uploadId)] : []),
+      ],
+    });
+  }
+}
+
+async function mustExist(ctx: GraphQLContext, entity: { name: string }, id: string | null | undefined): Promise<void> {
+  if (id === undefined || id === null) return;
+  if (!isUuid(id) || (await ctx.em.count(entity.name, { id })) === 0) throw notFound(entity.name, id);
+}

@@ -1,0 +1,62 @@
+import type { EntityClass, EntityMetadata } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Content } from '../db/entities/content.js';
+
+/** How one property of a content type is stored: its column and the SQL type to cast an array of values to. */
+export interface ContentColumn {
+  property: string;
+  column: string;
+  sqlType: string;
+  json: boolean;
+}
+
+/** The stored columns of a content type and its natural key, read from its MikroORM metadata. */
+export interface ContentShape {
+  meta: EntityMetadata<Content>;
+  type: string;
+  /** The plugin's own columns (not id, timestamps or type). */
+  columns: ContentColumn[];
+  /** The columns of its unique natural key: two units with equal keys are the same unit. */
+  key: ContentColumn[];
+}
+
+const CORE_PROPERTIES = new Set(['id', 'createdAt', 'updatedAt', 'type']);
+
+function sqlType(columnType: string): string {
+  return columnType.replace(/\(.*\)$/, '');
+}
+
+export function contentShape(em: EntityManager, entity: EntityClass<Content>): ContentShape {
+  const meta = em.getMetadata().get<Content>(entity.name);
+  if (!meta.discriminatorValue) throw new Error(`${entity.name} is not a content type (no discriminator value)`);
+  const columns = Object.values(meta.properties)
+    .filter((p) => p.persist !== false && p.kind === 'scalar' && !CORE_PROPERTIES.has(p.name) && p.fieldNames?.length === 1)
+    .map((p): ContentColumn => {
+      const type = sqlType(p.columnTypes[0]!);
+      return { property: p.name, column: p.fieldNames[0]!, sqlType: type, json: type === 'jsonb' || type === 'json' };
+    });
+  const own = meta.uniques.filter((u) => [u.properties].flat().every((p) => columns.some((c) => c.property === p)));
+  if (own.length !== 1) {
+    throw new Error(`${entity.name} must declare exactly one @Unique natural key of its own columns, found ${own.length}`);
+  }
+  const keyProperties = [own[0]!.properties].flat() as string[];
+  return {
+    meta,
+    type: meta.discriminatorValue as string,
+    columns,
+    key: keyProperties.map((p) => columns.find((c) => c.property === p)!),
+  };
+}
+
+/** A column's values as one array parameter for `unnest(?::type[])`. */
+export function columnValues(column: ContentColumn, rows: ReadonlyArray<Record<string, unknown>>): unknown[] {
+  return rows.map((row) => {
+    const value = row[column.property] ?? null;
+    return column.json && value !== null ? JSON.stringify(value) : value;
+  });
+}
+
+/** The natural key of a row as one string, for maps. */
+export function keyString(shape: ContentShape, row: Record<string, unknown>): string {
+  return JSON.stringify(shape.key.map((c) => row[c.property] ?? null));
+}

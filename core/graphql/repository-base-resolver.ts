@@ -1,0 +1,75 @@
+import type { EntityClass } from '@mikro-orm/core';
+import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import type { ModifyArgs } from '../content/modify-task.js';
+import type { Content } from '../db/entities/content.js';
+import type { Repository } from '../db/entities/repository.js';
+import { RepositoryVersion } from '../db/entities/repository-version.js';
+import { Task } from '../db/entities/task.js';
+import { emSql } from '../db/sql.js';
+import { objectResource } from '../tasking/resources.js';
+import { authorize } from './authorization.js';
+import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
+import type { GraphQLContext } from './context.js';
+import { badInput, isUuid, notFound } from './errors.js';
+
+export interface RepositoryResolverOptions<T extends Repository> extends BaseResolverOptions<T> {
+  /** The content types this kind of repository holds. */
+  contentTypes: EntityClass<Content>[];
+}
+
+/**
+ * The base resolver of a repository type: the generated CRUD plus `modify<X>`, which adds and
+ * removes content in a new version (a task holding the repository exclusively).
+ */
+export function createRepositoryResolver<T extends Repository>(options: RepositoryResolverOptions<T>) {
+  const Base = createBaseResolver(options);
+  const typeName = Base.typeName;
+
+  @Resolver(() => options.entity)
+  abstract class RepositoryResolver extends Base {
+    @Mutation(() => Task, {
+      name: `modify${typeName}`,
+      description: 'Adds and removes content in a new version (none when nothing changes). `removeContent: ["*"]` removes everything; content added replaces present content with the same repository key.',
+    })
+    async modify(
+      @Arg('id', () => ID) id: string,
+      @Ctx() ctx: GraphQLContext,
+      @Arg('addContent', () => [ID], { nullable: true }) addContent?: string[],
+      @Arg('removeContent', () => [ID], { nullable: true }) removeContent?: string[],
+      @Arg('baseVersion', () => Int, { nullable: true, description: 'Start from this version number instead of the latest.' }) baseVersion?: number,
+    ): Promise<Task> {
+      await authorize(ctx, { action: 'modify', type: typeName, id });
+      await this.existing(ctx, id);
+      const add = [...new Set(addContent ?? [])];
+      const remove = [...new Set(removeContent ?? [])];
+      await checkContent(ctx, add, options.contentTypes, 'addContent');
+      await checkContent(ctx, remove.filter((c) => c !== '*'), options.contentTypes, 'removeContent');
+      if (baseVersion !== undefined && baseVersion !== null) {
+        if (baseVersion < 0) throw badInput('baseVersion must not be negative', 'baseVersion');
+        if (!(await ctx.em.count(RepositoryVersion, { repository: id, number: baseVersion, complete: true }))) {
+          throw notFound('RepositoryVersion', `${baseVersion} of repository ${id}`);
+        }
+      }
+      const args: ModifyArgs = { repositoryId: id, add, remove, baseVersion: baseVersion ?? null };
+      return ctx.services.tasks.dispatch('core.modify', { ...args }, {
+        exclusiveResources: [objectResource(ctx.em, options.entity, id)],
+      });
+    }
+  }
+  return RepositoryResolver;
+}
+
+/** Every id names existing content of a type the repository holds. */
+async function checkContent(ctx: GraphQLContext, ids: string[], types: EntityClass<Content>[], field: string): Promise<void> {
+  if (ids.length === 0) return;
+  const malformed = ids.find((id) => !isUuid(id));
+  if (malformed) throw notFound('Content', malformed);
+  const found = await emSql<{ id: string; type: string }>(ctx.em, 'select id, type from content where id = any(?::uuid[])', [ids]);
+  if (found.length < ids.length) {
+    const known = new Set(found.map((c) => c.id));
+    throw notFound('Content', ids.find((id) => !known.has(id))!);
+  }
+  const allowed = new Set(types.map((t) => ctx.em.getMetadata().get(t.name).discriminatorValue));
+  const wrong = found.find((c) => !allowed.has(c.type));
+  if (wrong) throw badInput(`Content ${wrong.id} is of type ${wrong.type}, which this repository does not hold`, field);
+}

@@ -1,0 +1,57 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Task } from '../../db/entities/task.js';
+import { Upload } from '../../db/entities/upload.js';
+import { isHexDigest } from '../../storage/digests.js';
+import { resourceName } from '../../tasking/resources.js';
+import { writtenBytes } from '../../upload/upload-chunks.js';
+import { authorize } from '../authorization.js';
+import type { GraphQLContext } from '../context.js';
+import { badInput, isUuid, notFound } from '../errors.js';
+import { SafeInt } from '../scalars.js';
+
+/** Largest upload accepted: 1 TiB. */
+const MAX_UPLOAD = 2 ** 40;
+
+@Resolver(() => Upload)
+export class UploadResolver {
+  @Query(() => Upload, { nullable: true })
+  async upload(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Upload | null> {
+    await authorize(ctx, { action: 'view', type: 'Upload', id });
+    return isUuid(id) ? ctx.em.findOne(Upload, { id }) : null;
+  }
+
+  @Mutation(() => Upload, { description: 'Starts an upload of `size` bytes: PUT its chunks to `url`, then `commitUpload`.' })
+  async createUpload(@Arg('size', () => SafeInt) size: number, @Ctx() ctx: GraphQLContext): Promise<Upload> {
+    await authorize(ctx, { action: 'create', type: 'Upload' });
+    if (size < 1 || size > MAX_UPLOAD) throw badInput(`size must be between 1 and ${MAX_UPLOAD} bytes`, 'size');
+    const upload = ctx.em.create(Upload, { size });
+    await ctx.services.uploads.create(upload.id, size);
+    await ctx.em.persistAndFlush(upload);
+    return upload;
+  }
+
+  @Mutation(() => Task, { description: "Verifies the upload's bytes against `sha256` and makes them an Artifact (the task's created resource)." })
+  async commitUpload(@Arg('id', () => ID) id: string, @Arg('sha256') sha256: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
+    await authorize(ctx, { action: 'commit', type: 'Upload', id });
+    if (!isHexDigest('sha256', sha256)) throw badInput('sha256 must be 64 hex digits', 'sha256');
+    if (!isUuid(id) || !(await ctx.em.count(Upload, { id }))) throw notFound('Upload', id);
+    return ctx.services.tasks.dispatch('core.commit-upload', { uploadId: id, sha256: sha256.toLowerCase() }, {
+      exclusiveResources: [resourceName('upload', id)],
+    });
+  }
+
+  @FieldResolver(() => String, { description: 'Where to PUT chunks, with `Content-Range: bytes start-end/*`.' })
+  url(@Root() upload: Upload, @Ctx() ctx: GraphQLContext): string {
+    return `${ctx.services.publicUrl()}/uploads/${upload.id}`;
+  }
+
+  @FieldResolver(() => SafeInt, { description: 'Bytes written so far.' })
+  uploadedBytes(@Root() upload: Upload, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return ctx.loaders
+      .custom<string, number>('uploadedBytes', async (ids) => {
+        const written = await writtenBytes(ctx.em, ids);
+        return ids.map((id) => written.get(id) ?? 0);
+      })
+      .load(upload.id);
+  }
+}
