@@ -11,7 +11,8 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-async function reachable(url: string): Promise<boolean> {
+/** Whether a Redis answers at `url` now (one try, at most a second). */
+export async function reachable(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, maxRetriesPerRequest: 0 });
   client.on('error', () => undefined);
   try {

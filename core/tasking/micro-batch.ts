@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../db/availability.js';
+
 interface Call<I, O> {
   input: I;
   resolve(output: O): void;
@@ -11,7 +13,9 @@ interface Call<I, O> {
  * each) and the network's round trips scale with load.
  *
  * `run` gets the inputs in call order and returns one output per input. If a batch of several
- * fails, each input is tried again alone, so one bad input fails only its own call.
+ * fails, each input is tried again alone, so one bad input fails only its own call, except when
+ * the database is away: then every call gets that error, as it would alone, since the batch may
+ * have committed with its answer lost (and each caller knows how to recover from that).
  */
 export class MicroBatch<I, O> {
   private waiting: Array<Call<I, O>> = [];
@@ -42,8 +46,8 @@ export class MicroBatch<I, O> {
       const outputs = await this.run(batch.map((c) => c.input));
       batch.forEach((c, i) => c.resolve(outputs[i]!));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+        for (const c of batch) c.reject(error);
         return;
       }
       await Promise.all(batch.map((c) => this.settle([c])));

@@ -26,8 +26,11 @@ export class TaskLifecycle {
     this.settles = new MicroBatch(async (settles) => {
       const results = await this.store.settleMany(settles);
       const settled = results.filter((r): r is Settled => r !== null);
-      for (const s of settled) this.publish(s.row).catch(() => undefined);
-      await this.queue.enqueue([...new Set(settled.flatMap((s) => s.woken))]);
+      for (const s of settled) void this.publish(s.row);
+      // Committed already: a failure from here on must not look like the settle's (the queue
+      // retries until it is closed; after that, the sweep finds what it could not take).
+      await this.queue.enqueue([...new Set(settled.flatMap((s) => s.woken))])
+        .catch((error: unknown) => this.log.warn({ err: error }, 'queueing the tasks a settle woke failed'));
       return results;
     });
   }
@@ -38,7 +41,7 @@ export class TaskLifecycle {
     if (!batch) {
       batch = new MicroBatch(async (ids) => {
         const started = new Map((await this.store.startMany(ids, worker)).map((row) => [row.id, row]));
-        for (const row of started.values()) this.publish(row).catch(() => undefined);
+        for (const row of started.values()) void this.publish(row);
         return ids.map((taskId) => started.get(taskId) ?? null);
       });
       this.starts.set(worker, batch);

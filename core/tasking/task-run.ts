@@ -115,8 +115,10 @@ export class TaskRun {
       signal: this.abort.signal,
       progress: (start) => progress.start(start),
       created: (id) => created.push(id),
-      dispatch: (name, args, options) =>
-        dispatcher.dispatch(name, args, { parentTaskId: row.id, taskGroupId: row.task_group_id, ...options }),
+      // A child joins its parent's group unless told otherwise.
+      dispatch: (name, args, options = {}) => dispatcher.dispatch(name, args, {
+        ...options, parentTaskId: options.parentTaskId ?? row.id, taskGroupId: options.taskGroupId ?? row.task_group_id,
+      }),
     };
     try {
       const definition = registry.get(row.name);
