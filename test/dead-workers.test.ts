@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished } from './support/tasks.js';
 import { dispatchTestTask, stateReached, testRuns } from './support/test-tasks.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
 import { until } from './support/wait.js';
 
@@ -57,10 +58,35 @@ describe('a worker killed in the middle of a task', () => {
       // starting a task PostgreSQL already settled is a no-op: the body does not run again.
       await until('the stalled job to be re-queued and dropped', async () =>
         (await queueLength('active')) === 0 && (await queueLength('waiting')) === 0, 30_000);
+      expect(await second.stop()).toBe(0);
     } finally {
       redis.disconnect();
     }
     expect(await testRuns(t, 'long')).toHaveLength(1);
     expect((await t.sql<{ state: string }>('select state from task where id = $1', [long.id]))[0]!.state).toBe('FAILED');
+  });
+
+  it('has its task failed (WORKER_GONE) when only it loses PostgreSQL, and when back it stops that task and works on', async () => {
+    // Only this worker reaches PostgreSQL through the proxy; the reaper here keeps its connection.
+    const proxy = await TcpProxy.start(t.env.DATABASE_URL!);
+    try {
+      const worker = await t.spawn('worker', { DATABASE_URL: proxy.via(t.env.DATABASE_URL!) });
+      const long = await dispatchTestTask(t.client, { sleepMs: 60_000, exclusive: ['cut-off'], marker: 'cut-off' });
+      await stateReached(t, long.id, 'RUNNING');
+      await proxy.cut();
+      const failed = await finished(t.client, long);
+      expect(failed.error?.code).toBe('WORKER_GONE');
+      await proxy.restore();
+
+      // Its heartbeat tells it the task is no longer its own: the body is told to stop, and the
+      // outcome the reaper recorded stands.
+      await until('the body to be told to stop', async () => (await testRuns(t, 'cut-off'))[0]?.abortedUs != null);
+      const after = await dispatchTestTask(t.client, { exclusive: ['cut-off'] });
+      const done = await finished(t.client, after);
+      expect(done.worker).toContain(`-${worker.child.pid}-`);
+      expect((await t.sql<{ state: string }>('select state from task where id = $1', [long.id]))[0]!.state).toBe('FAILED');
+    } finally {
+      await proxy.close();
+    }
   });
 });
