@@ -43,7 +43,10 @@ export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
 export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';
 
-export { createRepositoryResolver, type RepositoryResolverOptions } from './graphql/repository-base-resolver.js';
+export {
+  createRepositoryResolver, type RepositoryResolverOptions, type RepositorySync, type SyncArgs,
+} from './graphql/repository-base-resolver.js';
+export { createDistributionResolver, type DistributionResolverOptions } from './graphql/distribution-base-resolver.js';
 export { inVersion } from './content/version-content.js';
 export { writeVersion } from './content/new-version.js';
 export { publish, type PublicationWriter } from './content/publish.js';
