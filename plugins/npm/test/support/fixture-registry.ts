@@ -5,6 +5,7 @@ import { packTarball, tarballDigests } from './tarball.js';
 export interface FixtureVersion {
   name: string;
   version: string;
+  /** Fields of package.json; a `dist` here overrides what the packument says of the tarball. */
   manifest?: Record<string, unknown>;
   /** What `require(name)` returns, as JSON. */
   exports?: unknown;
@@ -47,7 +48,8 @@ export class FixtureRegistry {
       'index.js': `module.exports = ${JSON.stringify(fixture.exports ?? `${name}@${version}`)};\n`,
     });
     const path = this.tarballPath(name, version);
-    const document = { ...manifest, _id: `${name}@${version}`, dist: { ...tarballDigests(tarball), tarball: this.upstream.url(path) } };
+    const dist = { ...tarballDigests(tarball), tarball: this.upstream.url(path), ...(fixture.manifest?.dist as object | undefined) };
+    const document = { ...manifest, _id: `${name}@${version}`, dist };
     if (!this.packages.has(name)) {
       this.packages.set(name, new Map());
       this.upstream.route(`/registry/${name}`, (req, res) => serve(JSON.stringify(this.packument(name)), { 'content-type': 'application/json' })(req, res));
