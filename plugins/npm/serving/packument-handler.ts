@@ -13,14 +13,15 @@ import { abbreviate, buildPackument } from '../registry/packument.js';
 export const servePackuments: ContentHandler = async ({ req, res, target, baseUrl, em }) => {
   const name = packageNameAt(target.path);
   if (name === null) return false;
-  const { repositoryId, versionNumber } = target;
-  const packages = repositoryId === null || versionNumber === null ? []
-    : await em.find(NpmPackage, { name, ...inVersion(repositoryId, versionNumber) });
-  if (packages.length === 0) {
+  const notHere = () => {
     sendError(res, 404, 'NOT_FOUND', `${name} is not in this registry`);
     return true;
-  }
-  const tags = await em.find(NpmDistTag, { name, ...inVersion(repositoryId!, versionNumber!) });
+  };
+  const { repositoryId, versionNumber } = target;
+  if (repositoryId === null || versionNumber === null) return notHere();
+  const packages = await em.find(NpmPackage, { name, ...inVersion(repositoryId, versionNumber) });
+  if (packages.length === 0) return notHere();
+  const tags = await em.find(NpmDistTag, { name, ...inVersion(repositoryId, versionNumber) });
   const packument = buildPackument(name, packages, tags, baseUrl);
   const abbreviated = wantsAbbreviated(req.headers.accept);
   const body = JSON.stringify(abbreviated ? abbreviate(packument) : packument);
