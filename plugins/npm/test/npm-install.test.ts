@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import type { AbbreviatedPackument, Packument } from '../registry/packument.js';
 import { addFixturePackages } from './support/fixture-packages.js';
 import { FixtureRegistry } from './support/fixture-registry.js';
 import { NpmCli } from './support/npm-cli.js';
@@ -44,26 +45,26 @@ describe('a mirror of an npm registry', () => {
   it('serves packuments with semver latest, tarballs at Larder, and the abbreviated form npm installs from', async () => {
     const full = await fetch(`${registry}counter`);
     expect(full.headers.get('content-type')).toBe('application/json');
-    const counter = await full.json();
+    const counter = (await full.json()) as Packument;
     expect(counter['dist-tags']).toEqual({ latest: '1.10.0' });
     expect(Object.keys(counter.versions)).toEqual(['1.9.0', '1.10.0']);
-    expect(counter.versions['1.10.0'].dist.tarball).toBe(`${registry}counter/-/counter-1.10.0.tgz`);
+    expect(counter.versions['1.10.0']!.dist).toMatchObject({ tarball: `${registry}counter/-/counter-1.10.0.tgz` });
     expect(Object.keys(counter.time)).toEqual(expect.arrayContaining(['created', 'modified', '1.9.0', '1.10.0']));
 
     const abbreviated = await fetch(`${registry}greet`, { headers: { accept: `${CORGI}; q=1.0, application/json; q=0.8, */*` } });
     expect(abbreviated.headers.get('content-type')).toBe(CORGI);
-    const greet = await abbreviated.json();
+    const greet = (await abbreviated.json()) as AbbreviatedPackument;
     expect(Object.keys(greet).sort()).toEqual(['dist-tags', 'modified', 'name', 'versions']);
     expect(greet.versions['1.0.0']).toMatchObject({
       name: 'greet', version: '1.0.0', dependencies: { '@fixture/util': '^1.0.0', counter: '^1.9.0' },
       bin: { greet: 'index.js' }, engines: { node: '>=18' },
     });
-    expect(greet.versions['1.0.0'].main).toBeUndefined();
+    expect(greet.versions['1.0.0']!.main).toBeUndefined();
 
     for (const path of ['@fixture%2futil', '@fixture/util']) {
-      const util = await (await fetch(`${registry}${path}`)).json();
+      const util = (await (await fetch(`${registry}${path}`)).json()) as Packument;
       expect(util.name).toBe('@fixture/util');
-      expect(util.versions['1.1.0'].dist.tarball).toBe(`${registry}@fixture/util/-/util-1.1.0.tgz`);
+      expect(util.versions['1.1.0']!.dist).toMatchObject({ tarball: `${registry}@fixture/util/-/util-1.1.0.tgz` });
     }
     expect((await fetch(`${registry}unrelated`)).status).toBe(404);
   });

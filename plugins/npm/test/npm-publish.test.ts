@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTask, storedCounts } from '../../../test/support/content.js';
 import { spawnLarder } from '../../../test/support/larder-process.js';
 import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import type { Packument } from '../registry/packument.js';
 import { NpmCli } from './support/npm-cli.js';
 import { NpmSteps } from './support/npm-steps.js';
 import { publishDocument } from './support/publish-document.js';
@@ -36,6 +37,9 @@ function packageDir(name: string, version: string): string {
     'index.js': `module.exports = ${JSON.stringify(`${name} ${version}`)};\n`,
   });
 }
+
+/** The JSON error body of a refused request. */
+const refusal = async (res: Response) => (await res.json()) as { error: string; code: string };
 
 const put = (url: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
   fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -93,7 +97,7 @@ describe('npm publish into a repository', () => {
 
   it('moves latest to a newer version', async () => {
     expect((await npm.run(packageDir('@team/hello', '1.1.0'), ['publish', '--registry', publishTo])).code).toBe(0);
-    const packument = await (await fetch(`${registry}@team%2fhello`)).json();
+    const packument = (await (await fetch(`${registry}@team%2fhello`)).json()) as Packument;
     expect(packument['dist-tags']).toEqual({ latest: '1.1.0' });
     expect(Object.keys(packument.versions)).toEqual(['1.0.0', '1.1.0']);
   });
@@ -127,7 +131,7 @@ describe('refused publishes store nothing', () => {
     (lyingIntegrity._attachments as Record<string, { data: string; length: number }>)['liar-1.0.0.tgz'] = { data: tarball.toString('base64'), length: tarball.length };
     const mismatch = await put(`${publishTo}liar`, lyingIntegrity);
     expect(mismatch.status).toBe(400);
-    expect((await mismatch.json()).code).toBe('DIGEST_MISMATCH');
+    expect((await refusal(mismatch)).code).toBe('DIGEST_MISMATCH');
     const lyingShasum = await put(`${publishTo}liar`, publishDocument('liar', '1.0.0', tarball, { shasum: '0'.repeat(40) }));
     expect(lyingShasum.status).toBe(400);
     expect(await storedCounts(t.client)).toEqual(before);
@@ -141,7 +145,7 @@ describe('refused publishes store nothing', () => {
     const before = await storedCounts(t.client);
     const unserved = await put(`${t.client.url}/npm/npm/empty/nowhere`, document);
     expect(unserved.status).toBe(409);
-    expect((await unserved.json()).error).toContain('serves no repository');
+    expect((await refusal(unserved)).error).toContain('serves no repository');
     expect((await put(`${t.client.url}/npm/npm/none/nowhere`, document)).status).toBe(404);
     expect(await storedCounts(t.client)).toEqual(before);
   });
@@ -153,7 +157,7 @@ describe('the API token', () => {
     try {
       const res = await put(`${unconfigured.client.url}/npm/any/pkg`, {});
       expect(res.status).toBe(403);
-      expect((await res.json()).error).toContain('LARDER_API_TOKEN');
+      expect((await refusal(res)).error).toContain('LARDER_API_TOKEN');
     } finally {
       await unconfigured.stop();
     }

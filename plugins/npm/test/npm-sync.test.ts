@@ -65,6 +65,20 @@ describe('on demand', () => {
   });
 });
 
+describe('on demand and streamed, checked against the packument', () => {
+  it.each(['ON_DEMAND', 'STREAMED'])('cuts a %s tarball short when upstream sends other bytes than its integrity, and keeps nothing', async (policy) => {
+    const upstream = await registry();
+    upstream.add({ name: `shifty-${policy.toLowerCase()}`, version: '1.0.0' });
+    const { remote, repo, name } = await mirror(upstream, [`shifty-${policy.toLowerCase()}`], { policy });
+    expect((await steps.sync(repo, remote)).state).toBe('COMPLETED');
+    const served = await steps.distribute(name, `shifty/${name}`, repo);
+    upstream.tamper(`shifty-${policy.toLowerCase()}`, '1.0.0');
+    const before = await storedCounts(t.client);
+    await expect(fetch(`${served}shifty-${policy.toLowerCase()}/-/shifty-${policy.toLowerCase()}-1.0.0.tgz`).then((res) => res.arrayBuffer())).rejects.toThrow();
+    expect(await storedCounts(t.client)).toEqual(before);
+  });
+});
+
 describe('following upstream', () => {
   it('takes new versions and moved tags on a re-sync, and drops what the remote no longer names when mirroring', async () => {
     const upstream = await registry();
