@@ -82,7 +82,8 @@ async function publish(req: IncomingMessage, res: ServerResponse, ctx: RouteCont
   const task = await ctx.services.tasks.dispatch('npm.publish', { ...args }, {
     exclusiveResources: [objectResource(ctx.em, NpmRepository, repository.id)],
   });
-  answer(res, await taskOutcome(ctx, task.id, clientGone(res)), request);
+  const outcome = await taskOutcome(ctx, task.id, clientGone(res));
+  if (outcome) answer(res, outcome, request);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TaskFailure } from '../../../core/plugin-api.js';
 import type { PackageSpec } from '../registry/package-spec.js';
 import { matchingVersions, pickVersion } from '../registry/pick-version.js';
-import { dependenciesOf } from './dependencies.js';
+import { dependenciesOf, type Dependency } from './dependencies.js';
 import type { UpstreamPackument, UpstreamVersion } from './upstream-packument.js';
 
 /** The versions a sync takes, by package, with each package's upstream dist-tags. */
@@ -65,7 +65,7 @@ function describe(spec: PackageSpec): string {
 }
 
 async function resolve(
-  dependent: UpstreamVersion, dependency: ReturnType<typeof dependenciesOf>[number], packument: Packuments,
+  dependent: UpstreamVersion, dependency: Dependency, packument: Packuments,
 ): Promise<{ from: UpstreamPackument; version: string } | null> {
   const cannot = (why: string) => {
     if (dependency.optional) return null;

@@ -3,9 +3,9 @@ import { NpmPackage } from '../entities/npm-package.js';
 import { NpmRemote } from '../entities/npm-remote.js';
 import { NpmRepository } from '../entities/npm-repository.js';
 import { parsePackageSpec, type PackageSpec } from '../registry/package-spec.js';
+import { storedWithOtherTarball } from '../stored-packages.js';
 import { syncDistTags } from '../sync/dist-tag-sync.js';
 import { packageUnits } from '../sync/package-units.js';
-import { storedWithOtherTarball } from '../stored-packages.js';
 import { UpstreamRegistry } from '../sync/upstream-registry.js';
 import { selectVersions } from '../sync/version-selection.js';
 
