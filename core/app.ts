@@ -17,7 +17,7 @@ import { formatError } from './graphql/format-error.js';
 import { Loaders } from './graphql/loaders.js';
 import { buildLarderSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
-import type { HttpRoute, LarderPlugin } from './plugin/definition.js';
+import type { ContentHandler, HttpRoute, LarderPlugin } from './plugin/definition.js';
 import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import type { ArtifactStorage } from './storage/artifact-storage.js';
@@ -54,8 +54,9 @@ export interface RunningLarder {
 }
 
 /** The core's own HTTP endpoints beside GraphQL. */
-function coreRoutes(orm: Orm, storage: ArtifactStorage, log: Logger): HttpRoute[] {
-  const content = contentApp({ orm, storage, fetchOnDemand: onDemandFetcher({ orm, storage, log }) });
+function coreRoutes(orm: Orm, storage: ArtifactStorage, log: Logger, plugins: LarderPlugin[]): HttpRoute[] {
+  const handlers = Object.assign({}, ...plugins.map((p) => p.contentHandlers ?? {})) as Record<string, ContentHandler>;
+  const content = contentApp({ orm, storage, fetchOnDemand: onDemandFetcher({ orm, storage, log }), handlers });
   return [uploadChunkRoute, artifactUploadRoute, content];
 }
 
@@ -150,7 +151,7 @@ async function startApi(
 
   const routes: Route[] = [
     { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
-    ...[...coreRoutes(orm, parts.storage, parts.log), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
+    ...[...coreRoutes(orm, parts.storage, parts.log, plugins), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
       method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, { em: orm.em.fork(), services }),
     })),
   ];

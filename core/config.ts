@@ -32,6 +32,11 @@ export interface LarderConfig {
   dbPoolSize: number;
   /** Orphans younger than this are spared by orphan cleanup unless the caller says otherwise. */
   orphanProtectionMinutes: number;
+  /**
+   * The bearer token HTTP write endpoints (npm publish) require, until Larder has users; undefined
+   * refuses those endpoints.
+   */
+  apiToken: string | undefined;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -72,6 +77,16 @@ function flag(env: Env, key: string): boolean {
   throw new ConfigError(`${key} must be 1 or 0, got "${env[key]}"`);
 }
 
+/** A secret: never echoed in an error, and able to travel in an `Authorization` header. */
+function token(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]{16,1024}$/.test(raw)) {
+    throw new ConfigError(`${key} must be 16 to 1024 printable ASCII characters without spaces (e.g. the output of "openssl rand -hex 32")`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): LarderConfig {
   const home = resolve(env.LARDER_HOME || '.larder');
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
@@ -108,5 +123,6 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     plugins: plugins?.length ? plugins : undefined,
     dbPoolSize: integer(env, 'LARDER_DB_POOL', 10, 1, 200),
     orphanProtectionMinutes: integer(env, 'LARDER_ORPHAN_PROTECTION_MINUTES', 1440, 0, 525_600),
+    apiToken: token(env, 'LARDER_API_TOKEN'),
   };
 }

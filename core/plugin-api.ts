@@ -23,7 +23,13 @@ export type { GraphQLContext, ApiServices } from './graphql/context.js';
 export { apiError, badInput, conflict, forbidden, isUuid, notFound, type ErrorCode } from './graphql/errors.js';
 export { DateTime, JSONScalar, SafeInt } from './graphql/scalars.js';
 
-export { definePlugin, type HttpRoute, type LarderPlugin, type RouteContext } from './plugin/definition.js';
+export {
+  definePlugin, type ContentHandler, type ContentRequest, type HttpRoute, type LarderPlugin, type RouteContext,
+} from './plugin/definition.js';
+export type { ServingTarget } from './content-app/serving-target.js';
+export { readBody, TooLarge } from './server/read-body.js';
+export { sendError, sendJson } from './server/json-response.js';
+export { requireApiToken } from './server/api-token.js';
 
 export { dispatch } from './tasking/dispatch.js';
 export type { DispatchOptions } from './tasking/dispatcher.js';
@@ -31,6 +37,7 @@ export { defineTask, TaskFailure, type TaskContext, type TaskDefinition } from '
 export { createTaskGroup, finishTaskGroup } from './tasking/task-groups.js';
 export type { TaskCleanup, TaskCleanupContext } from './tasking/task-cleanup.js';
 export { objectResource, resourceName } from './tasking/resources.js';
+export { taskOutcome } from './tasking/task-outcome.js';
 
 export { CreateRepositoryInput, UpdateRepositoryInput } from './graphql/inputs/repository-inputs.js';
 export { CreateRemoteInput, UpdateRemoteInput } from './graphql/inputs/remote-inputs.js';
@@ -39,7 +46,11 @@ export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
 export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';
 
-export { createRepositoryResolver, type RepositoryResolverOptions } from './graphql/repository-base-resolver.js';
+export {
+  createRepositoryResolver, type RepositoryResolverOptions, type RepositorySync, type SyncArgs,
+} from './graphql/repository-base-resolver.js';
+export { createDistributionResolver, type DistributionResolverOptions } from './graphql/distribution-base-resolver.js';
+export { inVersion } from './content/version-content.js';
 export { writeVersion } from './content/new-version.js';
 export { publish, type PublicationWriter } from './content/publish.js';
 export { versionFiles, type VersionFile } from './content/version-files.js';

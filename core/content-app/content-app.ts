@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orm } from '../db/orm.js';
-import type { HttpRoute } from '../plugin/definition.js';
+import type { ContentHandler, HttpRoute } from '../plugin/definition.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import { findFile, listDirectory, type ServedFile } from './content-lookup.js';
 import { sendDirectoryListing } from './directory-listing.js';
@@ -14,6 +14,8 @@ export interface ContentAppDeps {
   storage: ArtifactStorage;
   /** Serves a file that is not stored yet (on-demand or streamed content), or says it cannot. */
   fetchOnDemand(req: IncomingMessage, res: ServerResponse, file: ServedFile): Promise<void>;
+  /** The plugins' content handlers by distribution type. */
+  handlers: Readonly<Record<string, ContentHandler>>;
 }
 
 function notFound(res: ServerResponse): void {
@@ -29,10 +31,13 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
   return {
     method: 'GET',
     prefix: CONTENT_PREFIX,
-    async handle(req, res) {
+    async handle(req, res, { em, services }) {
       const pathname = new URL(req.url ?? '/', 'http://x').pathname;
       const target = await servingTarget(deps.orm, pathname.slice(CONTENT_PREFIX.length));
       if (!target) return notFound(res);
+      const handler = deps.handlers[target.distributionType];
+      const baseUrl = `${services.publicUrl()}${CONTENT_PREFIX}${target.basePath}/`;
+      if (handler && (await handler({ req, res, target, baseUrl, em }))) return;
       const file = await findFile(deps.orm, target, target.path);
       if (file?.artifact) {
         return sendArtifact(req, res, deps.storage, {

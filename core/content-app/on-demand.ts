@@ -10,7 +10,7 @@ import { DownloadError } from '../download/download-errors.js';
 import { Downloader } from '../download/downloader.js';
 import type { Logger } from '../logger.js';
 import type { ArtifactStorage, StagedFile, StagingWriter } from '../storage/artifact-storage.js';
-import type { ExpectedDigests } from '../storage/digests.js';
+import { DIGEST_ALGORITHMS, type ExpectedDigests } from '../storage/digests.js';
 import { requestedRange } from './byte-ranges.js';
 import type { ServedFile } from './content-lookup.js';
 import { LruCache } from './lru-cache.js';
@@ -69,7 +69,8 @@ export function onDemandFetcher(deps: OnDemandDeps) {
     }
     const expected: ExpectedDigests = {
       ...(source.size !== null && source.size !== undefined ? { size: source.size } : {}),
-      ...(source.sha256 ? { sha256: source.sha256 } : {}),
+      // Whatever the remote's metadata promised: a file manifest gives sha256, an npm packument sha512 and sha1.
+      ...Object.fromEntries(DIGEST_ALGORITHMS.filter((a) => source[a]).map((a) => [a, source[a]])),
     };
     const headers: Record<string, string | number> = { 'content-type': contentType(file.relativePath), 'accept-ranges': 'bytes' };
     if (expected.sha256) headers.etag = `"${expected.sha256}"`;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { DigestMismatch, SizeMismatch, type ExpectedDigests } from '../storage/digests.js';
+import { DIGEST_ALGORITHMS, DigestMismatch, SizeMismatch, type DigestAlgorithm, type ExpectedDigests } from '../storage/digests.js';
 
 /**
  * Passes bytes on to a client while checking them against what upstream metadata promised. The
@@ -8,12 +8,14 @@ import { DigestMismatch, SizeMismatch, type ExpectedDigests } from '../storage/d
  * instead of completing, so the client sees a broken download rather than a wrong file.
  */
 export class VerifiedStream extends Transform {
-  private readonly hash = createHash('sha256');
+  /** Only the digests that were promised are computed. */
+  private readonly hashes: Array<[DigestAlgorithm, Hash]>;
   private size = 0;
   private held: Buffer | null = null;
 
   constructor(private readonly expected: ExpectedDigests, private readonly what: string) {
     super();
+    this.hashes = DIGEST_ALGORITHMS.filter((a) => expected[a]).map((a) => [a, createHash(a)]);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -22,7 +24,7 @@ export class VerifiedStream extends Transform {
       callback(new SizeMismatch(`${this.what} is longer than the expected ${this.expected.size} bytes`));
       return;
     }
-    this.hash.update(chunk);
+    for (const [, hash] of this.hashes) hash.update(chunk);
     const previous = this.held;
     this.held = chunk;
     callback(null, previous ?? undefined);
@@ -33,10 +35,12 @@ export class VerifiedStream extends Transform {
       callback(new SizeMismatch(`${this.what} has ${this.size} bytes, expected ${this.expected.size}`));
       return;
     }
-    const sha256 = this.hash.digest('hex');
-    if (this.expected.sha256 && this.expected.sha256 !== sha256) {
-      callback(new DigestMismatch(`${this.what} has sha256 ${sha256}, expected ${this.expected.sha256}`));
-      return;
+    for (const [algorithm, hash] of this.hashes) {
+      const actual = hash.digest('hex');
+      if (actual !== this.expected[algorithm]!.toLowerCase()) {
+        callback(new DigestMismatch(`${this.what} has ${algorithm} ${actual}, expected ${this.expected[algorithm]}`));
+        return;
+      }
     }
     callback(null, this.held ?? undefined);
   }

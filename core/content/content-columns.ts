@@ -1,4 +1,4 @@
-import type { EntityClass, EntityMetadata } from '@mikro-orm/core';
+import { MetadataStorage, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Content } from '../db/entities/content.js';
 
@@ -26,6 +26,20 @@ function sqlType(columnType: string): string {
   return columnType.replace(/\(.*\)$/, '');
 }
 
+/**
+ * The unique constraints a content class (or a class it extends) declares. MikroORM gives every
+ * type in the content table the uniques of all of them, so a sibling's key with the same property
+ * names (an npm package's name and version, a dist-tag's) must not count.
+ */
+function declaredUniques(entity: EntityClass<Content>): string[][] {
+  const uniques: string[][] = [];
+  for (let type: Function = entity; type !== Function.prototype; type = Object.getPrototypeOf(type) as Function) {
+    const meta = MetadataStorage.getMetadataFromDecorator(type as never) as { uniques?: Array<{ properties: string | string[] }> };
+    uniques.push(...(meta.uniques ?? []).map((u) => [u.properties].flat()));
+  }
+  return uniques;
+}
+
 export function contentShape(em: EntityManager, entity: EntityClass<Content>): ContentShape {
   const meta = em.getMetadata().get<Content>(entity.name);
   if (!meta.discriminatorValue) throw new Error(`${entity.name} is not a content type (no discriminator value)`);
@@ -35,11 +49,11 @@ export function contentShape(em: EntityManager, entity: EntityClass<Content>): C
       const type = sqlType(p.columnTypes[0]!);
       return { property: p.name, column: p.fieldNames[0]!, sqlType: type, json: type === 'jsonb' || type === 'json' };
     });
-  const own = meta.uniques.filter((u) => [u.properties].flat().every((p) => columns.some((c) => c.property === p)));
+  const own = declaredUniques(entity).filter((u) => u.every((p) => columns.some((c) => c.property === p)));
   if (own.length !== 1) {
     throw new Error(`${entity.name} must declare exactly one @Unique natural key of its own columns, found ${own.length}`);
   }
-  const keyProperties = [own[0]!.properties].flat() as string[];
+  const keyProperties = own[0]!;
   return {
     meta,
     type: meta.discriminatorValue as string,

@@ -1,7 +1,8 @@
 import type { EntityClass } from '@mikro-orm/core';
-import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { ModifyArgs } from '../content/modify-task.js';
 import type { Content } from '../db/entities/content.js';
+import type { Remote } from '../db/entities/remote.js';
 import type { Repository } from '../db/entities/repository.js';
 import { RepositoryVersion } from '../db/entities/repository-version.js';
 import { Task } from '../db/entities/task.js';
@@ -12,17 +13,35 @@ import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js
 import type { GraphQLContext } from './context.js';
 import { badInput, isUuid, notFound } from './errors.js';
 
+/** What the plugin's sync task gets from `sync<X>`. */
+export interface SyncArgs {
+  repositoryId: string;
+  remoteId: string;
+  /** Also remove what the remote no longer has. */
+  mirror: boolean;
+}
+
+/** How a repository type syncs: from which remote type, with which of the plugin's tasks (it gets `SyncArgs`). */
+export interface RepositorySync {
+  remote: EntityClass<Remote>;
+  task: string;
+}
+
 export interface RepositoryResolverOptions<T extends Repository> extends BaseResolverOptions<T> {
   /** The content types this kind of repository holds. */
   contentTypes: EntityClass<Content>[];
+  /** Generates `sync<X>(id, remoteId, mirror)` and the `remote` field, and narrows `remoteId` to this remote type. */
+  sync?: RepositorySync;
 }
 
 /**
  * The base resolver of a repository type: the generated CRUD plus `modify<X>`, which adds and
- * removes content in a new version (a task holding the repository exclusively).
+ * removes content in a new version (a task holding the repository exclusively), and `sync<X>`
+ * for a repository type that syncs.
  */
 export function createRepositoryResolver<T extends Repository>(options: RepositoryResolverOptions<T>) {
-  const Base = createBaseResolver(options);
+  const references = options.sync ? { remoteId: options.sync.remote, ...options.references } : options.references;
+  const Base = createBaseResolver({ ...options, references });
   const typeName = Base.typeName;
 
   @Resolver(() => options.entity)
@@ -56,7 +75,40 @@ export function createRepositoryResolver<T extends Repository>(options: Reposito
       });
     }
   }
-  return RepositoryResolver;
+  if (!options.sync) return RepositoryResolver;
+  const { remote: remoteType, task } = options.sync;
+
+  @Resolver(() => options.entity)
+  abstract class SyncingRepositoryResolver extends RepositoryResolver {
+    @Mutation(() => Task, {
+      name: `sync${typeName}`,
+      description: "Mirrors the remote (the repository's own by default) into a new version, in a task holding the repository exclusively and the remote shared. `mirror: true` also removes what the remote no longer lists.",
+    })
+    async sync(
+      @Arg('id', () => ID) id: string,
+      @Ctx() ctx: GraphQLContext,
+      @Arg('remoteId', () => ID, { nullable: true }) remoteId?: string,
+      @Arg('mirror', () => Boolean, { nullable: true }) mirror?: boolean,
+    ): Promise<Task> {
+      await authorize(ctx, { action: 'sync', type: typeName, id });
+      const repository = (await this.existing(ctx, id)) as unknown as Repository;
+      const remote = remoteId ?? repository.remote?.id;
+      if (!remote) throw badInput('The repository has no remote: give remoteId', 'remoteId');
+      if (!isUuid(remote) || !(await ctx.em.count(remoteType, { id: remote }))) throw notFound(remoteType.name, remote);
+      const args: SyncArgs = { repositoryId: id, remoteId: remote, mirror: mirror ?? false };
+      return ctx.services.tasks.dispatch(task, { ...args }, {
+        exclusiveResources: [objectResource(ctx.em, options.entity, id)],
+        sharedResources: [objectResource(ctx.em, remoteType, remote)],
+      });
+    }
+
+    @FieldResolver(() => remoteType, { nullable: true, description: 'The default remote to sync from.' })
+    remote(@Root() repository: Repository, @Ctx() ctx: GraphQLContext): Promise<Remote | null> {
+      return ctx.loaders.load(remoteType, repository.remote?.id);
+    }
+  }
+  // One class type for callers to extend, whether or not the repository type syncs.
+  return SyncingRepositoryResolver as typeof RepositoryResolver;
 }
 
 /** Every id names existing content of a type the repository holds. */

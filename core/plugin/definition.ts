@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ServingTarget } from '../content-app/serving-target.js';
 import type { ApiServices } from '../graphql/context.js';
 import type { TaskCleanup } from '../tasking/task-cleanup.js';
 import type { TaskDefinition } from '../tasking/task-definition.js';
@@ -19,6 +20,25 @@ export interface HttpRoute {
   handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void>;
 }
 
+/** One request of the content app to a distribution of a plugin's type. */
+export interface ContentRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** What the distribution serves right now, and the decoded path below its base path. */
+  target: ServingTarget;
+  /** The distribution's public URL, ending in `/` (`<publicUrl>/content/<basePath>/`), for links back to it. */
+  baseUrl: string;
+  /** A fresh entity manager fork for this request. */
+  em: EntityManager;
+}
+
+/**
+ * Serves what a plugin's distributions answer beyond stored files (an npm packument, a repository
+ * index built on the fly). Returns true when it answered; false leaves the request to the content
+ * app's file lookup (a package's tarball, a publication's files, directory listings).
+ */
+export type ContentHandler = (request: ContentRequest) => Promise<boolean>;
+
 /** Everything a plugin brings, in one declaration (the plugin's `index.ts` default export). */
 export interface LarderPlugin {
   /** Lower-case identifier; prefixes its discriminators (`file.file`) and task names (`file.sync`). */
@@ -31,6 +51,8 @@ export interface LarderPlugin {
   /** Remove what a failed, cancelled or orphaned task half-made (run for every such task). */
   taskCleanups?: TaskCleanup[];
   routes?: HttpRoute[];
+  /** Content handlers by distribution type (discriminator, e.g. `npm.npm`), asked before the file lookup. */
+  contentHandlers?: Record<string, ContentHandler>;
   /** Schema changes for its entities, applied after the core's, in this order. */
   migrations?: MigrationObject[];
 }
@@ -42,6 +64,11 @@ export function definePlugin(plugin: LarderPlugin): LarderPlugin {
   for (const task of plugin.tasks ?? []) {
     if (!task.name.startsWith(`${plugin.name}.`)) {
       throw new Error(`task "${task.name}" of plugin "${plugin.name}" must be named "${plugin.name}.<action>"`);
+    }
+  }
+  for (const type of Object.keys(plugin.contentHandlers ?? {})) {
+    if (!type.startsWith(`${plugin.name}.`)) {
+      throw new Error(`content handler "${type}" of plugin "${plugin.name}" must be keyed by one of its distribution types, "${plugin.name}.<type>"`);
     }
   }
   for (const migration of plugin.migrations ?? []) {

@@ -13,7 +13,8 @@ export interface Digests {
 /** What a file is expected to be; every given field is checked. */
 export type ExpectedDigests = Partial<Digests>;
 
-const ALGORITHMS = ['sha256', 'sha512', 'sha1', 'md5'] as const;
+export const DIGEST_ALGORITHMS = ['sha256', 'sha512', 'sha1', 'md5'] as const;
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
 /** An error whose code says the bytes were not the ones promised; nothing is stored after one. */
 export class DigestMismatch extends Error {
@@ -26,7 +27,7 @@ export class SizeMismatch extends Error {
 
 /** Passes bytes through unchanged, counting them and computing every digest on the way. */
 export class DigestingStream extends Transform {
-  private readonly hashes: Record<(typeof ALGORITHMS)[number], Hash> = {
+  private readonly hashes: Record<DigestAlgorithm, Hash> = {
     sha256: createHash('sha256'), sha512: createHash('sha512'), sha1: createHash('sha1'), md5: createHash('md5'),
   };
   private size = 0;
@@ -63,7 +64,7 @@ export function verifyDigests(actual: Digests, expected: ExpectedDigests, what =
   if (expected.size !== undefined && expected.size !== actual.size) {
     throw new SizeMismatch(`${what} has ${actual.size} bytes, expected ${expected.size}`);
   }
-  for (const algorithm of ALGORITHMS) {
+  for (const algorithm of DIGEST_ALGORITHMS) {
     const want = expected[algorithm]?.toLowerCase();
     if (want !== undefined && want !== actual[algorithm]) {
       throw new DigestMismatch(`${what} has ${algorithm} ${actual[algorithm]}, expected ${want}`);

@@ -42,3 +42,11 @@ export async function versionPaths(client: GraphQLClient, repositoryId: string, 
   );
   return repositoryVersion.content.nodes.map((n: { relativePath: string }) => n.relativePath).sort();
 }
+
+/** How many artifacts, content units and repository versions exist: what "nothing stored" is checked against. */
+export async function storedCounts(client: GraphQLClient): Promise<{ artifacts: number; contents: number; versions: number }> {
+  const { artifacts, contents, repositoryVersions } = await client.data(
+    `{ artifacts { totalCount } contents { totalCount } repositoryVersions { totalCount } }`,
+  );
+  return { artifacts: artifacts.totalCount, contents: contents.totalCount, versions: repositoryVersions.totalCount };
+}

@@ -1,5 +1,5 @@
 import type { GraphQLClient } from './graphql-client.js';
-import { runTask } from './content.js';
+import { runTask, storedCounts } from './content.js';
 import type { TaskView } from './tasks.js';
 
 /** The steps of the user's story with a file repository, each a GraphQL call as a user's script would make it. */
@@ -50,11 +50,7 @@ export class FileRepositorySteps {
     return fileRepository.latestVersion;
   }
 
-  /** How many artifacts, content units and repository versions exist: what "nothing stored" is checked against. */
-  async stored(): Promise<{ artifacts: number; contents: number; versions: number }> {
-    const { artifacts, contents, repositoryVersions } = await this.client.data(
-      `{ artifacts { totalCount } contents { totalCount } repositoryVersions { totalCount } }`,
-    );
-    return { artifacts: artifacts.totalCount, contents: contents.totalCount, versions: repositoryVersions.totalCount };
+  stored(): ReturnType<typeof storedCounts> {
+    return storedCounts(this.client);
   }
 }

@@ -1,7 +1,5 @@
-import { Ctx, FieldResolver, InputType, Resolver, Root } from 'type-graphql';
-import {
-  basePathLocks, createBaseResolver, CreateDistributionInput, UpdateDistributionInput, type GraphQLContext,
-} from '../../../core/plugin-api.js';
+import { InputType, Resolver } from 'type-graphql';
+import { createDistributionResolver, CreateDistributionInput, UpdateDistributionInput } from '../../../core/plugin-api.js';
 import { FileDistribution } from '../entities/file-distribution.js';
 import { FilePublication } from '../entities/file-publication.js';
 import { FileRepository } from '../entities/file-repository.js';
@@ -13,21 +11,10 @@ export class CreateFileDistributionInput extends CreateDistributionInput {}
 export class UpdateFileDistributionInput extends UpdateDistributionInput {}
 
 @Resolver(() => FileDistribution)
-export class FileDistributionResolver extends createBaseResolver({
+export class FileDistributionResolver extends createDistributionResolver({
   entity: FileDistribution,
   createInput: CreateFileDistributionInput,
   updateInput: UpdateFileDistributionInput,
-  references: { publicationId: FilePublication, repositoryId: FileRepository },
-  createLocks: (input) => basePathLocks(input.basePath as string),
-  updateLocks: (input) => (typeof input.basePath === 'string' ? basePathLocks(input.basePath) : []),
-}) {
-  @FieldResolver(() => FilePublication, { nullable: true })
-  publication(@Root() distribution: FileDistribution, @Ctx() ctx: GraphQLContext): Promise<FilePublication | null> {
-    return ctx.loaders.load(FilePublication, distribution.publication?.id);
-  }
-
-  @FieldResolver(() => FileRepository, { nullable: true })
-  repository(@Root() distribution: FileDistribution, @Ctx() ctx: GraphQLContext): Promise<FileRepository | null> {
-    return ctx.loaders.load(FileRepository, distribution.repository?.id);
-  }
-}
+  repository: FileRepository,
+  publication: FilePublication,
+}) {}

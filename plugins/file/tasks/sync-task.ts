@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  defineTask, Downloader, resolveUrl, runSyncPipeline, TaskFailure, TaskState, writeVersion,
+  defineTask, Downloader, resolveUrl, runSyncPipeline, TaskFailure, TaskState, writeVersion, type SyncArgs,
 } from '../../../core/plugin-api.js';
 import { FileContent } from '../entities/file-content.js';
 import { FileRemote } from '../entities/file-remote.js';
 import { FileRepository } from '../entities/file-repository.js';
 import { fileUnits } from '../sync/file-units.js';
 import { manifestEntries } from '../sync/manifest.js';
-
-export interface SyncArgs {
-  repositoryId: string;
-  remoteId: string;
-  mirror: boolean;
-}
 
 /** What makes a sync's outcome: the remote's settings, the mode, and the upstream manifest. */
 function fingerprint(remote: FileRemote, mirror: boolean, manifestSha256: string): string {

@@ -1,0 +1,18 @@
+import { InputType, Resolver } from 'type-graphql';
+import { createDistributionResolver, CreateDistributionInput, UpdateDistributionInput } from '../../../core/plugin-api.js';
+import { NpmDistribution } from '../entities/npm-distribution.js';
+import { NpmRepository } from '../entities/npm-repository.js';
+
+@InputType()
+export class CreateNpmDistributionInput extends CreateDistributionInput {}
+
+@InputType()
+export class UpdateNpmDistributionInput extends UpdateDistributionInput {}
+
+@Resolver(() => NpmDistribution)
+export class NpmDistributionResolver extends createDistributionResolver({
+  entity: NpmDistribution,
+  createInput: CreateNpmDistributionInput,
+  updateInput: UpdateNpmDistributionInput,
+  repository: NpmRepository,
+}) {}

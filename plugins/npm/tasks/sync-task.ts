@@ -1,0 +1,51 @@
+import { defineTask, Downloader, runSyncPipeline, TaskFailure, writeVersion, type SyncArgs } from '../../../core/plugin-api.js';
+import { NpmPackage } from '../entities/npm-package.js';
+import { NpmRemote } from '../entities/npm-remote.js';
+import { NpmRepository } from '../entities/npm-repository.js';
+import { parsePackageSpec, type PackageSpec } from '../registry/package-spec.js';
+import { storedWithOtherTarball } from '../stored-packages.js';
+import { syncDistTags } from '../sync/dist-tag-sync.js';
+import { packageUnits } from '../sync/package-units.js';
+import { UpstreamRegistry } from '../sync/upstream-registry.js';
+import { selectVersions } from '../sync/version-selection.js';
+
+function specs(remote: NpmRemote): PackageSpec[] {
+  return remote.packages.map((text) => {
+    const spec = parsePackageSpec(text);
+    if (!spec) throw new TaskFailure(`NpmRemote ${remote.name} lists "${text}", which is not a package spec`, 'BAD_SPEC');
+    return spec;
+  });
+}
+
+/**
+ * Mirrors packages of an npm registry into a new version: the packuments of the remote's specs
+ * (and, with followDependencies, of everything npm would install with them) are read and checked
+ * first, so bad metadata stores nothing; then the core's sync pipeline fetches the tarballs,
+ * checked against their sha512 integrity and sha1 shasum, and the dist-tags follow.
+ */
+export const syncTask = defineTask<SyncArgs>({
+  name: 'npm.sync',
+  async run(ctx) {
+    const remote = await ctx.em.findOne(NpmRemote, { id: ctx.args.remoteId });
+    if (!remote) throw new TaskFailure(`NpmRemote ${ctx.args.remoteId} no longer exists`, 'NOT_FOUND');
+    const repository = await ctx.em.findOneOrFail(NpmRepository, { id: ctx.args.repositoryId });
+    const downloader = new Downloader(remote, ctx.storage);
+
+    const fetching = ctx.progress({ code: 'sync.downloading.metadata', message: 'Downloading Packuments' });
+    const registry = new UpstreamRegistry(downloader, remote.url, ctx.signal, () => fetching.increment());
+    const selection = await selectVersions(specs(remote), remote.followDependencies, (name) => registry.packument(name));
+    fetching.finish();
+
+    const clash = await storedWithOtherTarball(ctx.em, selection.versions);
+    if (clash) {
+      const { offered, stored } = clash;
+      throw new TaskFailure(`${offered.name}@${offered.version} is stored already with another tarball (${stored.integrity ?? stored.shasum}) than ${remote.url} lists (${offered.integrity ?? offered.shasum})`, 'CONTENT_CONFLICT');
+    }
+    await writeVersion(ctx, repository.id, async (writer) => {
+      await runSyncPipeline(ctx, writer, {
+        remote, downloader, contentType: NpmPackage, units: packageUnits(selection.versions), total: selection.versions.length, mirror: ctx.args.mirror,
+      });
+      await syncDistTags(ctx, writer, selection);
+    });
+  },
+});

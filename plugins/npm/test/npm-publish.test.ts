@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTask, storedCounts } from '../../../test/support/content.js';
+import { spawnLarder } from '../../../test/support/larder-process.js';
+import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import type { Packument } from '../registry/packument.js';
+import { NpmCli } from './support/npm-cli.js';
+import { NpmSteps } from './support/npm-steps.js';
+import { publishDocument } from './support/publish-document.js';
+import { packTarball } from './support/tarball.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+let t: TestLarder;
+let npm: NpmCli;
+let steps: NpmSteps;
+let repo: string;
+let registry: string;
+let publishTo: string;
+
+beforeAll(async () => {
+  t = await startTestLarder({ env: { LARDER_API_TOKEN: TOKEN } });
+  npm = new NpmCli();
+  steps = new NpmSteps(t.client);
+  repo = await steps.repository('hosted');
+  registry = await steps.distribute('hosted', 'npm/hosted', repo);
+  publishTo = `${t.client.url}/npm/npm/hosted/`;
+});
+afterAll(async () => {
+  await t?.stop();
+  npm?.remove();
+});
+
+/** A package directory as its author has it, ready for `npm publish`. */
+function packageDir(name: string, version: string): string {
+  return npm.project(`${name.replace('/', '+')}-${version}`, {
+    'package.json': JSON.stringify({ name, version, main: 'index.js', license: 'MIT' }),
+    'index.js': `module.exports = ${JSON.stringify(`${name} ${version}`)};\n`,
+  });
+}
+
+/** The JSON error body of a refused request. */
+const refusal = async (res: Response) => (await res.json()) as { error: string; code: string };
+
+const put = (url: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
+  fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+describe('npm publish into a repository', () => {
+  it('publishes a freshly packed package that npm then installs from the distribution', async () => {
+    npm.authenticate(publishTo, TOKEN);
+    const published = await npm.run(packageDir('@team/hello', '1.0.0'), ['publish', '--registry', publishTo]);
+    expect(published.stderr).not.toMatch(/ERR!|error/);
+    expect(published.code).toBe(0);
+    expect(await steps.content(repo)).toEqual({ number: 1, packages: ['@team/hello@1.0.0'], tags: ['@team/hello:latest=1.0.0'] });
+
+    const project = npm.project('consumer', { 'package.json': JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }) });
+    const install = await npm.run(project, ['install', '--registry', registry, '@team/hello']);
+    expect(install.code).toBe(0);
+    expect(npm.installed(project, '@team/hello')).toBe('1.0.0');
+  });
+
+  it('refuses to publish a version again (409), whether npm notices first or Larder does, and stores nothing', async () => {
+    const before = await storedCounts(t.client);
+    const again = await npm.run(packageDir('@team/hello', '1.0.0'), ['publish', '--registry', publishTo]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('cannot publish over the previously published versions: 1.0.0');
+    const forced = await npm.run(packageDir('@team/hello', '1.0.0'), ['publish', '--force', '--registry', publishTo]);
+    expect(forced.code).not.toBe(0);
+    expect(forced.stderr).toMatch(/E409|409 Conflict/);
+    expect(forced.stderr).toContain('is published already in repository hosted');
+    expect(await storedCounts(t.client)).toEqual(before);
+    expect((await steps.content(repo)).number).toBe(1);
+  });
+
+  it('takes one of two publishes of one version queued on the repository; the other task fails and answers 409', async () => {
+    const { dispatchTestTask: holder } = await t.client.data(
+      `mutation ($r: [String!]) { dispatchTestTask(sleepMs: 600000, exclusiveResources: $r) { id } }`, { r: [`repository:${repo}`] },
+    );
+    const queued = t.client.subscription<{ taskEvents: { id: string; state: string } }>(
+      `subscription { taskEvents(filter: { name: { eq: "npm.publish" }, state: { eq: WAITING } }) { id state } }`, {},
+    );
+    // A later subscription on the same connection answers only once the one above listens.
+    const later = t.client.subscription(`subscription ($id: ID!) { taskUpdated(id: $id) { id } }`, { id: holder.id });
+    await later.next();
+    await later.return?.();
+    const tarball = packTarball({ 'package.json': '{"name":"racer","version":"1.0.0"}' });
+    const answers = [1, 2].map(() => put(`${publishTo}racer`, publishDocument('racer', '1.0.0', tarball)));
+    for (let waiting = 0; waiting < 2;) if ((await queued.next()).value?.data?.taskEvents) waiting++;
+    await queued.return?.();
+    await t.client.data(`mutation ($id: ID!) { cancelTask(id: $id) { id } }`, { id: holder.id });
+
+    const statuses = await Promise.all(answers.map(async (answer) => (await answer).status));
+    expect(statuses.sort()).toEqual([201, 409]);
+    const { tasks } = await t.client.data(`{ tasks(filter: { name: { eq: "npm.publish" }, state: { eq: FAILED } }) { nodes { error { code } } } }`);
+    expect(tasks.nodes).toEqual([{ error: { code: 'CONFLICT' } }]);
+    expect((await steps.content(repo)).packages.filter((p) => p.startsWith('racer@'))).toEqual(['racer@1.0.0']);
+  });
+
+  it('moves latest to a newer version', async () => {
+    expect((await npm.run(packageDir('@team/hello', '1.1.0'), ['publish', '--registry', publishTo])).code).toBe(0);
+    const packument = (await (await fetch(`${registry}@team%2fhello`)).json()) as Packument;
+    expect(packument['dist-tags']).toEqual({ latest: '1.1.0' });
+    expect(Object.keys(packument.versions)).toEqual(['1.0.0', '1.1.0']);
+  });
+});
+
+describe('refused publishes store nothing', () => {
+  it('refuses npm without the token (npm itself) and with a wrong one (401)', async () => {
+    const before = await storedCounts(t.client);
+    npm.authenticate(`${t.client.url}/npm/elsewhere/`, TOKEN);
+    const anonymous = await npm.run(packageDir('anonymous', '1.0.0'), ['publish', '--registry', publishTo]);
+    expect(anonymous.code).not.toBe(0);
+    expect(anonymous.stderr).toContain('ENEEDAUTH');
+    npm.authenticate(publishTo, 'not-the-token-at-all');
+    const wrong = await npm.run(packageDir('anonymous', '1.0.0'), ['publish', '--registry', publishTo]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/E401/);
+    npm.authenticate(publishTo, TOKEN);
+
+    const tarball = packTarball({ 'package.json': '{"name":"raw","version":"1.0.0"}' });
+    const bare = await put(`${publishTo}raw`, publishDocument('raw', '1.0.0', tarball), {});
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await storedCounts(t.client)).toEqual(before);
+  });
+
+  it('refuses a tarball that does not match its integrity or shasum (400)', async () => {
+    const before = await storedCounts(t.client);
+    const tarball = packTarball({ 'package.json': '{"name":"liar","version":"1.0.0"}' });
+    const other = packTarball({ 'package.json': '{"name":"liar","version":"1.0.1"}' });
+    const lyingIntegrity = publishDocument('liar', '1.0.0', other);
+    (lyingIntegrity._attachments as Record<string, { data: string; length: number }>)['liar-1.0.0.tgz'] = { data: tarball.toString('base64'), length: tarball.length };
+    const mismatch = await put(`${publishTo}liar`, lyingIntegrity);
+    expect(mismatch.status).toBe(400);
+    expect((await refusal(mismatch)).code).toBe('DIGEST_MISMATCH');
+    const lyingShasum = await put(`${publishTo}liar`, publishDocument('liar', '1.0.0', tarball, { shasum: '0'.repeat(40) }));
+    expect(lyingShasum.status).toBe(400);
+    expect(await storedCounts(t.client)).toEqual(before);
+  });
+
+  it('refuses a distribution without a repository (409) and a base path without a distribution (404)', async () => {
+    const empty = await runTask(t.client, `mutation { createNpmDistribution(input: { name: "empty", basePath: "npm/empty" }) { id } }`);
+    expect(empty.state).toBe('COMPLETED');
+    const tarball = packTarball({ 'package.json': '{"name":"nowhere","version":"1.0.0"}' });
+    const document = publishDocument('nowhere', '1.0.0', tarball);
+    const before = await storedCounts(t.client);
+    const unserved = await put(`${t.client.url}/npm/npm/empty/nowhere`, document);
+    expect(unserved.status).toBe(409);
+    expect((await refusal(unserved)).error).toContain('serves no repository');
+    expect((await put(`${t.client.url}/npm/npm/none/nowhere`, document)).status).toBe(404);
+    expect(await storedCounts(t.client)).toEqual(before);
+  });
+});
+
+describe('the API token', () => {
+  it('turns publishing off when none is configured, saying how to configure it (403)', async () => {
+    const unconfigured = await startTestLarder();
+    try {
+      const res = await put(`${unconfigured.client.url}/npm/any/pkg`, {});
+      expect(res.status).toBe(403);
+      expect((await refusal(res)).error).toContain('LARDER_API_TOKEN');
+    } finally {
+      await unconfigured.stop();
+    }
+  });
+
+  it('stops start-up with one clear line when it is malformed', async () => {
+    const larder = spawnLarder('start', { LARDER_API_TOKEN: 'short', PORT: '0' });
+    expect(await larder.exited).toBe(2);
+    expect(larder.output).toEqual([expect.stringMatching(/^larder: LARDER_API_TOKEN must be 16 to 1024 printable/)]);
+  });
+});
