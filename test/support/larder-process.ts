@@ -33,18 +33,22 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const awaited = new Map<string, () => void>();
+  const awaited = new Set<{ text: string; resolve(): void }>();
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       output.push(line);
-      for (const [text, resolve] of awaited) if (line.includes(text)) resolve();
+      for (const waiter of awaited) {
+        if (!line.includes(waiter.text)) continue;
+        awaited.delete(waiter);
+        waiter.resolve();
+      }
     });
   }
   const logged = (text: string) => output.some((line) => line.includes(text))
     ? Promise.resolve()
     : new Promise<void>((resolve, reject) => {
-      awaited.set(text, resolve);
+      awaited.add({ text, resolve });
       void exited.then((code) => reject(new Error(`${script} ${args.join(' ')} exited (${code}) before logging "${text}":\n${output.join('\n')}`)));
     });
   const url = logged('"msg":"Larder is listening"')
