@@ -39,6 +39,7 @@ export async function followTask(bus: TaskEventBus, id: string, load: () => Prom
     if (isFinalTaskState(task.state)) stream.end();
   };
   const stopEvents = bus.onTask(id, (task) => (last ? offer(task) : early.push(task)));
+  // A failed re-read changes nothing: events keep flowing, and the next resync reads again.
   const stopResync = bus.onResync(() => {
     load().then(offer, () => undefined);
   });
