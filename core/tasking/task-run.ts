@@ -132,8 +132,11 @@ export class TaskRun {
     } catch (caught) {
       // Whatever a cancelled function throws on its way out, the outcome is that it was cancelled.
       if (this.cancelled) return { state: TaskState.CANCELED, error: null };
-      if (!this.abort.signal.aborted) this.log.warn({ err: caught }, 'task failed');
-      return { state: TaskState.FAILED, error: describeError(caught) };
+      const error = describeError(caught);
+      // An outcome with a code is one the task foresaw (bad upstream data, a conflict): news, not a fault to debug.
+      if (error.code !== 'INTERNAL_ERROR') this.log.info({ code: error.code, description: error.description }, 'task failed');
+      else if (!this.abort.signal.aborted) this.log.error({ err: caught }, 'task failed unexpectedly');
+      return { state: TaskState.FAILED, error };
     }
   }
 
