@@ -52,7 +52,10 @@ export async function startNginx(root: string): Promise<Nginx> {
   requireNginx();
   const prefix = await mkdtemp(join(tmpdir(), 'larder-nginx-'));
   const port = await freePort();
+  // Started by root, nginx's worker would drop to nobody and be refused our private temp folders.
+  const user = process.getuid?.() === 0 ? 'user root;' : '';
   await writeFile(join(prefix, 'nginx.conf'), `
+${user}
 worker_processes 1;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log warn;
