@@ -17,7 +17,7 @@ import { formatError } from './graphql/format-error.js';
 import { Loaders } from './graphql/loaders.js';
 import { buildLarderSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
-import type { ContentHandler, HttpRoute, LarderPlugin } from './plugin/definition.js';
+import type { ContentHandler, HttpRoute, LarderPlugin, RouteContext } from './plugin/definition.js';
 import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import type { ArtifactStorage } from './storage/artifact-storage.js';
@@ -30,6 +30,7 @@ import { handleGraphQLHttp } from './server/graphql-http.js';
 import { createRouter, type Route } from './server/router.js';
 import type { TaskDispatcher } from './tasking/dispatcher.js';
 import { purgeTasksTask } from './tasking/purge-tasks.js';
+import type { TaskEventBus } from './tasking/task-events.js';
 import { TaskRegistry } from './tasking/task-registry.js';
 import { startTasking } from './tasking/tasking.js';
 import { testTask } from './tasking/test-task.js';
@@ -54,9 +55,9 @@ export interface RunningLarder {
 }
 
 /** The core's own HTTP endpoints beside GraphQL. */
-function coreRoutes(orm: Orm, storage: ArtifactStorage, log: Logger, plugins: LarderPlugin[]): HttpRoute[] {
+function coreRoutes(orm: Orm, storage: ArtifactStorage, events: TaskEventBus, log: Logger, plugins: LarderPlugin[]): HttpRoute[] {
   const handlers = Object.assign({}, ...plugins.map((p) => p.contentHandlers ?? {})) as Record<string, ContentHandler>;
-  const content = contentApp({ orm, storage, fetchOnDemand: onDemandFetcher({ orm, storage, log }), handlers });
+  const content = contentApp({ orm, storage, fetchOnDemand: onDemandFetcher({ orm, storage, log }), handlers, events });
   return [uploadChunkRoute, artifactUploadRoute, content];
 }
 
@@ -125,6 +126,17 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
   }
 }
 
+/** A request's entity manager is forked when first used: serving a remembered file needs none. */
+function routeContext(orm: Orm, services: ApiServices): RouteContext {
+  let em: RouteContext['em'] | undefined;
+  return {
+    get em() {
+      return (em ??= orm.em.fork());
+    },
+    services,
+  };
+}
+
 async function startApi(
   config: LarderConfig,
   plugins: LarderPlugin[],
@@ -151,8 +163,8 @@ async function startApi(
 
   const routes: Route[] = [
     { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
-    ...[...coreRoutes(orm, parts.storage, parts.log, plugins), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
-      method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, { em: orm.em.fork(), services }),
+    ...[...coreRoutes(orm, parts.storage, parts.events, parts.log, plugins), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
+      method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, routeContext(orm, services)),
     })),
   ];
   const router = createRouter(routes);

@@ -55,6 +55,10 @@ describe('the content app', () => {
     const beyond = await fetch(`${baseUrl}data/big.bin`, { headers: { range: `bytes=${big.length}-` } });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${big.length}`);
+    const small = await fetch(`${baseUrl}index.html`, { headers: { range: 'bytes=4-7' } });
+    expect(small.status).toBe(206);
+    expect(small.headers.get('content-range')).toBe('bytes 4-7/14');
+    expect(await small.text()).toBe('hell');
     const stale = await fetch(`${baseUrl}data/big.bin`, { headers: { range: 'bytes=0-9', 'if-range': '"another-etag"' } });
     expect(stale.status).toBe(200);
     expect((await stale.arrayBuffer()).byteLength).toBe(big.length);
@@ -136,5 +140,40 @@ describe('retention and distribution', () => {
     expect(fileRepository.versions.nodes).toEqual([{ number: 3 }, { number: 1 }]);
     expect(await (await fetch(`${url}v1.txt`)).text()).toBe('one');
     expect((await fetch(`${url}v3.txt`)).status).toBe(404);
+  });
+});
+
+describe('what base paths serve, remembered by every api process', () => {
+  const read = async (url: string) => {
+    const res = await fetch(url);
+    return `${res.status} ${await res.text()}`;
+  };
+
+  it('serves each new version as soon as the task that made it has ended, on another api process too', async () => {
+    const other = `${await (await t.spawn('api')).url}/content/`;
+    const repo = await steps.repository('changing', { autopublish: true });
+    await createFile(t.client, 'now.txt', 'version 1', repo);
+    await steps.distribute('changing', 'changing', { repositoryId: repo });
+    for (let i = 2; i <= 8; i++) {
+      expect(await read(`${other}changing/now.txt`)).toBe(`200 version ${i - 1}`);
+      await createFile(t.client, 'now.txt', `version ${i}`, repo);
+      expect(await read(`${other}changing/now.txt`)).toBe(`200 version ${i}`);
+      expect(await read(`${baseUrl.replace('pub/served/', '')}changing/now.txt`)).toBe(`200 version ${i}`);
+    }
+  });
+
+  it('serves a moved distribution at its new base path, and nothing at its old one, once the move has ended', async () => {
+    const repo = await steps.repository('moving', { autopublish: true });
+    await createFile(t.client, 'where.txt', 'here', repo);
+    const url = await steps.distribute('moving', 'before/move', { repositoryId: repo });
+    const contentUrl = url.replace('before/move/', '');
+    expect(await read(`${url}where.txt`)).toBe('200 here');
+    expect(await read(`${contentUrl}after/move/where.txt`)).toMatch(/^404/);
+    const { fileDistributions } = await t.client.data(`query { fileDistributions(filter: { name: { eq: "moving" } }) { nodes { id } } }`);
+    const moved = await runTask(t.client, `mutation ($id: ID!) { updateFileDistribution(id: $id, input: { basePath: "after/move" }) { id } }`,
+      { id: fileDistributions.nodes[0].id });
+    expect(moved.state).toBe('COMPLETED');
+    expect(await read(`${contentUrl}after/move/where.txt`)).toBe('200 here');
+    expect(await read(`${url}where.txt`)).toMatch(/^404/);
   });
 });

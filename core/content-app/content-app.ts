@@ -2,10 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orm } from '../db/orm.js';
 import type { ContentHandler, HttpRoute } from '../plugin/definition.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
-import { findFile, listDirectory, type ServedFile } from './content-lookup.js';
+import type { TaskEventBus } from '../tasking/task-events.js';
+import { listDirectory, type ServedFile } from './content-lookup.js';
 import { sendDirectoryListing } from './directory-listing.js';
 import { sendArtifact } from './send-artifact.js';
-import { servingTarget } from './serving-target.js';
+import { ServingCache } from './serving-cache.js';
+import { SmallArtifacts } from './small-artifacts.js';
 
 export const CONTENT_PREFIX = '/content/';
 
@@ -16,6 +18,8 @@ export interface ContentAppDeps {
   fetchOnDemand(req: IncomingMessage, res: ServerResponse, file: ServedFile): Promise<void>;
   /** The plugins' content handlers by distribution type. */
   handlers: Readonly<Record<string, ContentHandler>>;
+  /** Tells when what distributions serve may change (see ServingCache). */
+  events: TaskEventBus;
 }
 
 function notFound(res: ServerResponse): void {
@@ -28,21 +32,23 @@ function notFound(res: ServerResponse): void {
  * of a directory, or 404.
  */
 export function contentApp(deps: ContentAppDeps): HttpRoute {
+  const lookups = new ServingCache(deps.orm, deps.events);
+  const smallArtifacts = new SmallArtifacts(deps.storage);
   return {
     method: 'GET',
     prefix: CONTENT_PREFIX,
     async handle(req, res, { em, services }) {
       const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-      const target = await servingTarget(deps.orm, pathname.slice(CONTENT_PREFIX.length));
+      const target = await lookups.target(pathname.slice(CONTENT_PREFIX.length));
       if (!target) return notFound(res);
       const handler = deps.handlers[target.distributionType];
       const baseUrl = `${services.publicUrl()}${CONTENT_PREFIX}${target.basePath}/`;
       if (handler && (await handler({ req, res, target, baseUrl, em }))) return;
-      const file = await findFile(deps.orm, target, target.path);
+      const file = await lookups.file(target, target.path);
       if (file?.artifact) {
-        return sendArtifact(req, res, deps.storage, {
-          relativePath: file.relativePath, sha256: file.artifact.sha256, size: file.artifact.size, lastModified: file.artifact.createdAt,
-        });
+        const { sha256, size, createdAt } = file.artifact;
+        const bytes = req.method === 'HEAD' ? null : await smallArtifacts.bytes(sha256, size);
+        return sendArtifact(req, res, deps.storage, { relativePath: file.relativePath, sha256, size, lastModified: createdAt }, bytes);
       }
       if (file) return deps.fetchOnDemand(req, res, file);
       const entries = await listDirectory(deps.orm, target, target.path);

@@ -29,9 +29,12 @@ function rangeStillValid(req: IncomingMessage, etag: string, lastModified: Date)
 
 /**
  * Serves a stored artifact as HTTP: validators (ETag = the sha256, Last-Modified), conditional
- * requests (304), one byte range (206, or 416), HEAD, and the body streamed from storage.
+ * requests (304), one byte range (206, or 416), HEAD, and the body: `bytes` when the caller holds
+ * them already, else streamed from storage.
  */
-export async function sendArtifact(req: IncomingMessage, res: ServerResponse, storage: ArtifactStorage, file: StoredFile): Promise<void> {
+export async function sendArtifact(
+  req: IncomingMessage, res: ServerResponse, storage: ArtifactStorage, file: StoredFile, bytes: Buffer | null = null,
+): Promise<void> {
   const etag = `"${file.sha256}"`;
   const headers: Record<string, string | number> = {
     'content-type': contentType(file.relativePath),
@@ -59,6 +62,10 @@ export async function sendArtifact(req: IncomingMessage, res: ServerResponse, st
   res.writeHead(range ? 206 : 200, headers);
   if (req.method === 'HEAD' || file.size === 0) {
     res.end();
+    return;
+  }
+  if (bytes) {
+    res.end(range ? bytes.subarray(range.start, range.end + 1) : bytes);
     return;
   }
   await pipeline(storage.open(file.sha256, range ?? undefined), res).catch((error: NodeJS.ErrnoException) => {

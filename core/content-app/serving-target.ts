@@ -1,18 +1,21 @@
 import type { Orm } from '../db/orm.js';
 import { sql } from '../db/sql.js';
-import { basePathPrefixes } from '../content/base-paths.js';
 
 /** What a distribution serves right now: a repository version, and the publication adding files to it. */
-export interface ServingTarget {
+export interface DistributionServing {
   distributionId: string;
   /** The distribution's type (discriminator), e.g. `file.file`: picks a plugin's content handler. */
   distributionType: string;
   basePath: string;
-  /** The decoded request path below the base path, without slashes at either end ('' for the base path itself). */
-  path: string;
   repositoryId: string | null;
   versionNumber: number | null;
   publicationId: string | null;
+}
+
+/** A request's distribution and the path asked for below its base path. */
+export interface ServingTarget extends DistributionServing {
+  /** The decoded request path below the base path, without slashes at either end ('' for the base path itself). */
+  path: string;
 }
 
 interface Row {
@@ -24,14 +27,18 @@ interface Row {
   publication_id: string | null;
 }
 
-/**
- * The distribution whose base path the URL path starts with (base paths never nest, so at most
- * one), and what it serves: its publication, or its repository's latest version with that
- * version's newest publication.
- */
-export async function servingTarget(orm: Orm, urlPath: string): Promise<ServingTarget | null> {
+/** The decoded segments of a path below `/content/`, or null when there are none or one does not decode. */
+export function urlSegments(urlPath: string): string[] | null {
   const segments = urlPath.split('/').filter(Boolean).map(decodeSegment);
   if (segments.length === 0 || segments.includes(null)) return null;
+  return segments as string[];
+}
+
+/**
+ * The distribution with one of `basePaths` (base paths never nest, so at most one), and what it
+ * serves: its publication, or its repository's latest version with that version's newest publication.
+ */
+export async function distributionServing(orm: Orm, basePaths: string[]): Promise<DistributionServing | null> {
   const [row] = await sql<Row>(orm, `
     select d.id, d.type, d.base_path, coalesce(p.id, lp.id) as publication_id,
            coalesce(pv.repository_id, lv.repository_id) as repository_id, coalesce(pv.number, lv.number) as number
@@ -42,17 +49,21 @@ export async function servingTarget(orm: Orm, urlPath: string): Promise<ServingT
     left join repository_version lv on lv.repository_id = r.id and lv.number = r.latest_version_number
     left join lateral (select id from publication where repository_version_id = lv.id and complete
                        order by created_at desc limit 1) lp on true
-    where d.base_path = any($1)`, [basePathPrefixes((segments as string[]).join('/'))]);
+    where d.base_path = any($1)`, [basePaths]);
   if (!row) return null;
   return {
     distributionId: row.id,
     distributionType: row.type,
     basePath: row.base_path,
-    path: segments.slice(row.base_path.split('/').length).join('/'),
     repositoryId: row.repository_id,
     versionNumber: row.number,
     publicationId: row.publication_id,
   };
+}
+
+/** The target of a request whose segments start with the distribution's base path. */
+export function targetAt(serving: DistributionServing, segments: string[]): ServingTarget {
+  return { ...serving, path: segments.slice(serving.basePath.split('/').length).join('/') };
 }
 
 function decodeSegment(segment: string): string | null {

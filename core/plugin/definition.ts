@@ -7,7 +7,7 @@ import type { TaskCleanup } from '../tasking/task-cleanup.js';
 import type { TaskDefinition } from '../tasking/task-definition.js';
 
 export interface RouteContext {
-  /** A fresh entity manager fork for this request. */
+  /** A fresh entity manager fork for this request (forked on first use). */
   em: EntityManager;
   services: ApiServices;
 }
@@ -28,7 +28,7 @@ export interface ContentRequest {
   target: ServingTarget;
   /** The distribution's public URL, ending in `/` (`<publicUrl>/content/<basePath>/`), for links back to it. */
   baseUrl: string;
-  /** A fresh entity manager fork for this request. */
+  /** A fresh entity manager fork for this request (forked on first use). */
   em: EntityManager;
 }
 

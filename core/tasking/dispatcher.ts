@@ -9,6 +9,7 @@ import type { TaskRegistry } from './task-registry.js';
 import { MicroBatch } from './micro-batch.js';
 import { taskFromRow, type TaskRow } from './task-row.js';
 import type { NewTask, TaskStore } from './task-store.js';
+import { waitAtMost } from './wait-at-most.js';
 
 export interface DispatchOptions {
   /** Resources only this task may hold while it runs. */
@@ -81,9 +82,7 @@ export class TaskDispatcher {
   private async handOff(rows: TaskRow[], runnable: string[]): Promise<void> {
     const handOff = Promise.all([this.queue.enqueue(runnable), ...rows.map((row) => this.bus.publish(row))])
       .catch((error: unknown) => this.log.warn({ err: error }, 'handing dispatched tasks to Redis failed'));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([handOff, new Promise((resolve) => (timer = setTimeout(resolve, HANDOFF_WAIT_MS)))]);
-    clearTimeout(timer);
+    await waitAtMost(handOff, HANDOFF_WAIT_MS);
   }
 }
 

@@ -5,6 +5,7 @@ import { logOutages } from '../redis/outage-log.js';
 import { taskFromRow, type TaskRow } from './task-row.js';
 
 type Listener = (task: Task) => void;
+type EndingListener = (taskIds: string[]) => void;
 
 /**
  * Task state changes and cancel requests travel through Redis pub/sub, so a subscriber on any
@@ -12,20 +13,28 @@ type Listener = (task: Task) => void;
  * cancelled. One Redis subscription per process fans out locally. Pub/sub keeps nothing for a
  * subscriber that was disconnected, so after a reconnection `onResync` listeners re-read what
  * they follow from PostgreSQL.
+ *
+ * Before tasks' final states are committed, their ending is announced (and delivered to every
+ * listening process, as far as Redis goes): a process that caches what tasks change stops
+ * trusting its cache before any client can see that the tasks ended.
  */
 export class TaskEventBus {
   private readonly eventChannel: string;
   private readonly cancelChannel: string;
+  private readonly endingChannel: string;
   private readonly byTask = new Map<string, Set<Listener>>();
   private readonly all = new Set<Listener>();
   private readonly cancelListeners = new Set<(taskId: string) => void>();
+  private readonly endingListeners = new Set<EndingListener>();
   private readonly resyncListeners = new Set<() => void>();
+  private readonly lostListeners = new Set<() => void>();
   private readonly channels = new Set<string>();
   private subscriber: Redis | null = null;
 
   constructor(private readonly publisher: Redis, private readonly redisUrl: string, prefix: string, private readonly log: Logger) {
     this.eventChannel = `${prefix}:task-events`;
     this.cancelChannel = `${prefix}:task-cancel`;
+    this.endingChannel = `${prefix}:tasks-ending`;
   }
 
   /** Arguments stay in PostgreSQL: they may hold secrets and no subscriber needs them. */
@@ -33,14 +42,20 @@ export class TaskEventBus {
     await this.publisher.publish(this.eventChannel, JSON.stringify({ ...row, args: {} }));
   }
 
+  /** Says that these tasks are about to reach a final state; resolves once Redis has passed it on. */
+  async announceEnding(taskIds: string[]): Promise<void> {
+    await this.publisher.publish(this.endingChannel, JSON.stringify(taskIds));
+  }
+
   /** Asks whichever worker runs the task to abort it. */
   async requestCancel(taskId: string): Promise<void> {
     await this.publisher.publish(this.cancelChannel, taskId);
   }
 
-  /** Starts hearing task events; only processes that serve subscriptions need to. */
-  listen(): Promise<void> {
-    return this.subscribe(this.eventChannel);
+  /** Starts hearing task events and endings; only processes that serve clients need to. */
+  async listen(): Promise<void> {
+    await this.subscribe(this.eventChannel);
+    await this.subscribe(this.endingChannel);
   }
 
   /** Starts hearing cancel requests; only processes that run tasks need to. */
@@ -63,6 +78,11 @@ export class TaskEventBus {
     return () => this.all.delete(listener);
   }
 
+  onEnding(listener: EndingListener): () => void {
+    this.endingListeners.add(listener);
+    return () => this.endingListeners.delete(listener);
+  }
+
   onCancel(listener: (taskId: string) => void): () => void {
     this.cancelListeners.add(listener);
     return () => this.cancelListeners.delete(listener);
@@ -72,6 +92,12 @@ export class TaskEventBus {
   onResync(listener: () => void): () => void {
     this.resyncListeners.add(listener);
     return () => this.resyncListeners.delete(listener);
+  }
+
+  /** Called when the subscription's connection is lost: events are being missed until `onResync`. */
+  onLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -88,6 +114,9 @@ export class TaskEventBus {
       let connections = 0;
       subscriber.on('ready', () => {
         if (++connections > 1) this.resubscribed(subscriber);
+      });
+      subscriber.on('close', () => {
+        for (const listener of this.lostListeners) listener();
       });
       this.subscriber = subscriber;
       await subscriber.connect();
@@ -108,6 +137,11 @@ export class TaskEventBus {
   private deliver(channel: string, message: string): void {
     if (channel === this.cancelChannel) {
       for (const listener of this.cancelListeners) listener(message);
+      return;
+    }
+    if (channel === this.endingChannel) {
+      const taskIds = JSON.parse(message) as string[];
+      for (const listener of this.endingListeners) listener(taskIds);
       return;
     }
     const task = taskFromRow(JSON.parse(message) as TaskRow);

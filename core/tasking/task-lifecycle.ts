@@ -5,13 +5,21 @@ import type { TaskEventBus } from './task-events.js';
 import type { TaskQueue } from './task-queue.js';
 import type { TaskRow } from './task-row.js';
 import type { Finish, Settled, TaskStore } from './task-store.js';
+import { waitAtMost } from './wait-at-most.js';
+
+/**
+ * How long a settle waits for Redis to pass on that tasks end. Processes whose subscription is
+ * down stop trusting their caches anyway, so an outage must not hold tasks' endings back.
+ */
+const ANNOUNCE_WAIT_MS = 500;
 
 /**
  * State changes after dispatch: each is one conditional statement in PostgreSQL, then an event;
  * a task that reaches a final state also wakes the tasks that were waiting for its resources.
  * Starts and settles made at the same time share a transaction (see MicroBatch). Nothing waits
  * for events to reach Redis: one connection keeps them in order, and a lost one is made up for
- * by subscribers re-reading the row when their connection comes back.
+ * by subscribers re-reading the row when their connection comes back. Only the announcement that
+ * tasks end is awaited, before their settle, so caches of what they changed are dropped first.
  */
 export class TaskLifecycle {
   private readonly starts = new Map<string, MicroBatch<string, TaskRow | null>>();
@@ -24,6 +32,8 @@ export class TaskLifecycle {
     private readonly log: Logger,
   ) {
     this.settles = new MicroBatch(async (settles) => {
+      await waitAtMost(this.bus.announceEnding(settles.map((s) => s.id))
+        .catch((error: unknown) => this.log.warn({ err: error }, 'announcing that tasks end failed')), ANNOUNCE_WAIT_MS);
       const results = await this.store.settleMany(settles);
       const settled = results.filter((r): r is Settled => r !== null);
       for (const s of settled) void this.publish(s.row);
