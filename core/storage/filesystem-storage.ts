@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStorage, ByteRange, StagedFile, StagingWriter } from './artifact-storage.js';
-import { DigestingStream, isHexDigest, verifyDigests, type ExpectedDigests } from './digests.js';
+import { Digester, DigestingStream, isHexDigest, SizeMismatch, verifyDigests, type ExpectedDigests } from './digests.js';
 
 class FilesystemStagedFile implements StagedFile {
   constructor(readonly path: string, readonly digests: StagedFile['digests']) {}
@@ -19,6 +19,23 @@ class FilesystemStagedFile implements StagedFile {
   }
 }
 
+/** A small verified file, held in memory until it is committed: nothing to write or remove before then. */
+class MemoryStagedFile implements StagedFile {
+  constructor(readonly bytes: Buffer, readonly digests: StagedFile['digests']) {}
+
+  open(): Readable {
+    return Readable.from([this.bytes]);
+  }
+
+  async discard(): Promise<void> {}
+}
+
+/**
+ * Files promised to be at most this big are staged in memory: for the many small files of a sync,
+ * a temporary file and its streams cost far more than the bytes (a batch holds at most a few MB).
+ */
+const IN_MEMORY_BYTES = 16 * 1024;
+
 /**
  * Artifacts as files under `<root>/artifact/<first two hex digits>/<rest of the sha256>`; new
  * files are written under `<root>/tmp/` on the same file system, so committing is an atomic rename.
@@ -26,6 +43,8 @@ class FilesystemStagedFile implements StagedFile {
 export class FilesystemStorage implements ArtifactStorage {
   private readonly tmp: string;
   private ready: Promise<unknown> | null = null;
+  /** Artifact directories known to exist (256 at most): a commit then costs no mkdir. */
+  private readonly directories = new Set<string>();
 
   constructor(readonly root: string) {
     this.tmp = join(root, 'tmp');
@@ -39,6 +58,7 @@ export class FilesystemStorage implements ArtifactStorage {
   }
 
   async stage(source: Readable, expected: ExpectedDigests = {}, signal?: AbortSignal): Promise<StagedFile> {
+    if (expected.size !== undefined && expected.size <= IN_MEMORY_BYTES) return stageInMemory(source, expected, expected.size, signal);
     const writer = this.writer(expected);
     try {
       await pipeline(source, writer.stream, { signal });
@@ -84,11 +104,23 @@ export class FilesystemStorage implements ArtifactStorage {
   }
 
   async commit(file: StagedFile): Promise<void> {
-    const staged = file as FilesystemStagedFile;
-    const target = this.path(staged.digests.sha256);
-    await mkdir(join(target, '..'), { recursive: true });
+    const target = this.path(file.digests.sha256);
+    const directory = dirname(target);
+    if (!this.directories.has(directory)) {
+      await mkdir(directory, { recursive: true });
+      this.directories.add(directory);
+    }
+    let source: string;
+    if (file instanceof MemoryStagedFile) {
+      // Written beside its place first, so the rename below still puts it there whole or not at all.
+      source = join(this.tmp, randomUUID());
+      await (this.ready ??= mkdir(this.tmp, { recursive: true }));
+      await writeFile(source, file.bytes);
+    } else {
+      source = (file as FilesystemStagedFile).path;
+    }
     // Replacing is atomic and the bytes are verified, so an existing file (even a damaged one) is simply superseded.
-    await rename(staged.path, target);
+    await rename(source, target);
   }
 
   async stat(sha256: string): Promise<{ size: number } | null> {
@@ -108,5 +140,29 @@ export class FilesystemStorage implements ArtifactStorage {
     await unlink(this.path(sha256)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
+  }
+}
+
+/** Reads a small source whole, failing as soon as it grows past `limit`, and verifies it. */
+async function stageInMemory(source: Readable, expected: ExpectedDigests, limit: number, signal?: AbortSignal): Promise<StagedFile> {
+  const stop = () => source.destroy(signal!.reason);
+  signal?.throwIfAborted();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const digester = new Digester();
+    const chunks: Buffer[] = [];
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (digester.size + chunk.length > limit) throw new SizeMismatch(`more than the expected ${limit} bytes`);
+      digester.update(chunk);
+      chunks.push(chunk);
+    }
+    const digests = digester.digests();
+    verifyDigests(digests, expected);
+    return new MemoryStagedFile(Buffer.concat(chunks), digests);
+  } catch (error) {
+    source.destroy();
+    throw signal?.aborted ? signal.reason : error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }
