@@ -46,10 +46,14 @@ export async function saveContent(em: EntityManager, shape: ContentShape, units:
   if (units.length === 0) return [];
   const fields = units.map((u) => u.fields);
   const columns = shape.columns.map((c) => c.column).join(', ');
-  await emSql(em, `insert into content (id, created_at, updated_at, type, ${columns})
+  const returned = shape.key.map((c) => `${c.column} as "${c.property}"`).join(', ');
+  const inserted = await emSql<Record<string, unknown>>(em, `insert into content (id, created_at, updated_at, type, ${columns})
     select larder_uuid7(), now(), now(), ?, * from unnest(${shape.columns.map((c) => `?::${c.sqlType}[]`).join(', ')})
-    on conflict do nothing`, [shape.type, ...shape.columns.map((c) => columnValues(c, fields))]);
-  const ids = await findContent(em, shape, fields);
+    on conflict do nothing returning id, ${returned}`, [shape.type, ...shape.columns.map((c) => columnValues(c, fields))]);
+  const ids = new Map(inserted.map((row) => [keyString(shape, row), row.id as string]));
+  // Units stored before (or by another sync just now): only these cost a second statement.
+  const known = fields.filter((f) => !ids.has(keyString(shape, f)));
+  for (const [key, id] of await findContent(em, shape, known)) ids.set(key, id);
   const unitIds = fields.map((f) => {
     const id = ids.get(keyString(shape, f));
     if (!id) throw new Error(`content ${keyString(shape, f)} was neither stored nor found`);
