@@ -38,7 +38,8 @@ const IN_MEMORY_BYTES = 16 * 1024;
 
 /**
  * Artifacts as files under `<root>/artifact/<first two hex digits>/<rest of the sha256>`; new
- * files are written under `<root>/tmp/` on the same file system, so committing is an atomic rename.
+ * files are written under `<root>/tmp/` on the same file system, so committing is an atomic rename
+ * (a small new one, staged in memory, is written in place at its commit).
  */
 export class FilesystemStorage implements ArtifactStorage {
   private readonly tmp: string;
@@ -112,14 +113,21 @@ export class FilesystemStorage implements ArtifactStorage {
     }
     let source: string;
     if (file instanceof MemoryStagedFile) {
-      // Written beside its place first, so the rename below still puts it there whole or not at all.
+      // A new artifact is written in place: it has no row until its commit is over, so no one reads it
+      // before. One that is there already (perhaps damaged, perhaps half-written by a crash) is
+      // superseded whole, through a temporary file, as a large one is.
+      try {
+        await writeFile(target, file.bytes, { flag: 'wx' });
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
       source = join(this.tmp, randomUUID());
       await (this.ready ??= mkdir(this.tmp, { recursive: true }));
       await writeFile(source, file.bytes);
     } else {
       source = (file as FilesystemStagedFile).path;
     }
-    // Replacing is atomic and the bytes are verified, so an existing file (even a damaged one) is simply superseded.
     await rename(source, target);
   }
 
@@ -143,26 +151,40 @@ export class FilesystemStorage implements ArtifactStorage {
   }
 }
 
-/** Reads a small source whole, failing as soon as it grows past `limit`, and verifies it. */
-async function stageInMemory(source: Readable, expected: ExpectedDigests, limit: number, signal?: AbortSignal): Promise<StagedFile> {
-  const stop = () => source.destroy(signal!.reason);
-  signal?.throwIfAborted();
-  signal?.addEventListener('abort', stop, { once: true });
-  try {
+/**
+ * Reads a small source whole, failing as soon as it grows past `limit`, and verifies it. Plain
+ * events rather than an async iterator or a pipeline: per file of a large sync, those cost more
+ * than the bytes.
+ */
+function stageInMemory(source: Readable, expected: ExpectedDigests, limit: number, signal?: AbortSignal): Promise<StagedFile> {
+  return new Promise((resolve, reject) => {
     const digester = new Digester();
     const chunks: Buffer[] = [];
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      if (digester.size + chunk.length > limit) throw new SizeMismatch(`more than the expected ${limit} bytes`);
+    const settle = (error: unknown) => {
+      signal?.removeEventListener('abort', aborted);
+      if (error === null) {
+        const digests = digester.digests();
+        try {
+          verifyDigests(digests, expected);
+        } catch (mismatch) {
+          reject(mismatch);
+          return;
+        }
+        resolve(new MemoryStagedFile(Buffer.concat(chunks), digests));
+        return;
+      }
+      source.destroy();
+      reject(signal?.aborted ? signal.reason : error);
+    };
+    const aborted = () => settle(signal!.reason);
+    if (signal?.aborted) return void settle(signal.reason);
+    signal?.addEventListener('abort', aborted, { once: true });
+    source.on('data', (chunk: Buffer) => {
+      if (digester.size + chunk.length > limit) return void settle(new SizeMismatch(`more than the expected ${limit} bytes`));
       digester.update(chunk);
       chunks.push(chunk);
-    }
-    const digests = digester.digests();
-    verifyDigests(digests, expected);
-    return new MemoryStagedFile(Buffer.concat(chunks), digests);
-  } catch (error) {
-    source.destroy();
-    throw signal?.aborted ? signal.reason : error;
-  } finally {
-    signal?.removeEventListener('abort', stop);
-  }
+    });
+    source.once('end', () => settle(null));
+    source.once('error', settle);
+  });
 }
