@@ -31,6 +31,12 @@ export interface SyncCounts {
   downloaded: number;
 }
 
+/**
+ * Batches fetched while an earlier one is stored: enough that the download slots do not run dry
+ * while the database works, few enough that memory holds a handful of batches.
+ */
+const BATCHES_AHEAD = 2;
+
 /** A batch whose missing files are downloaded and verified, ready to be stored. */
 interface FetchedBatch {
   units: DeclarativeUnit[];
@@ -72,23 +78,20 @@ export async function runSyncPipeline(ctx: TaskContext<unknown>, writer: Version
     counts.units += batch.units.length;
     associating.increment(batch.units.length);
   };
-  let ahead: Promise<FetchedBatch> | null = null;
+  // Fetched or fetching, oldest first; each is stored in turn, or discarded if an earlier one fails.
+  const ahead: Array<Promise<FetchedBatch>> = [];
   try {
     for await (const units of batches(options.units, options.batchSize ?? 500)) {
       ctx.signal.throwIfAborted();
       const fetching = fetch(units);
-      // Awaited in turn below, or discarded if an earlier batch fails first.
       fetching.catch(() => undefined);
-      const previous = ahead;
-      ahead = fetching;
-      if (previous) await store(await previous);
+      ahead.push(fetching);
+      if (ahead.length > BATCHES_AHEAD) await store(await ahead.shift()!);
     }
-    const last = ahead;
-    ahead = null;
-    if (last) await store(await last);
+    while (ahead.length > 0) await store(await ahead.shift()!);
   } catch (error) {
     abort.abort(error);
-    await ahead?.then((batch) => discard(batch.staged), () => undefined);
+    await Promise.all(ahead.map((batch) => batch.then((b) => discard(b.staged), () => undefined)));
     throw error;
   } finally {
     ctx.signal.removeEventListener('abort', stop);
@@ -125,7 +128,8 @@ async function fetchBatch(
 
 /**
  * Downloads every file. Either all succeed, or none is kept and the first failure is thrown (the
- * others are stopped).
+ * others are stopped). As many run as the downloader has slots, each slot taking the next file as
+ * it frees: a download waiting its turn is a file in a list, not a pending request.
  */
 async function downloadAll(
   downloader: Downloader, files: DeclarativeFile[], signal: AbortSignal, downloaded: (n: number) => void,
@@ -134,22 +138,23 @@ async function downloadAll(
   const batchAbort = new AbortController();
   const stop = () => batchAbort.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });
-  const results = await Promise.allSettled(files.map(async (file) => {
-    try {
-      const staged = await downloader.download(file.url, file.expected, batchAbort.signal);
-      downloaded(1);
-      return [file, staged] as const;
-    } catch (error) {
-      batchAbort.abort(error);
-      throw error;
+  const staged = new Map<DeclarativeFile, StagedFile>();
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(downloader.concurrency, files.length) }, async () => {
+    while (next < files.length && !batchAbort.signal.aborted) {
+      const file = files[next++]!;
+      try {
+        staged.set(file, await downloader.download(file.url, file.expected, batchAbort.signal));
+        downloaded(1);
+      } catch (error) {
+        batchAbort.abort(error);
+      }
     }
   }));
   signal.removeEventListener('abort', stop);
-  const staged = new Map(results.filter((r) => r.status === 'fulfilled').map((r) => r.value));
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) {
+  if (batchAbort.signal.aborted) {
     await discard(staged);
-    throw batchAbort.signal.reason ?? failure.reason;
+    throw batchAbort.signal.reason;
   }
   return staged;
 }
