@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import { FileRepositorySteps } from '../test/support/file-repository.js';
 import { startFreshLarder } from './support/fresh-larder.js';
 import { generateRemote, type GeneratedRemote } from './support/generated-remote.js';
@@ -25,6 +26,12 @@ const TARGET_S: Record<Policy, number> = { IMMEDIATE: 20, ON_DEMAND: 5 };
 const TARGET_FILES = 20_000;
 const TARGET_RSS_MB = 300;
 
+/**
+ * The machine's 1-minute load average when a figure was taken: on a shared machine, other work
+ * slows Larder and curl alike, and the ratio between them is the figure that survives it.
+ */
+const load = () => Math.round(loadavg()[0]! * 100) / 100;
+
 async function syncRound(origin: string, files: number, policy: Policy): Promise<number> {
   const larder = await startFreshLarder();
   try {
@@ -40,7 +47,7 @@ async function syncRound(origin: string, files: number, policy: Policy): Promise
     await verify(steps, repository, files, policy);
 
     const target = files === TARGET_FILES ? { target_s: TARGET_S[policy] } : {};
-    report('sync_s', seconds, { files, policy, ...target });
+    report('sync_s', seconds, { files, policy, ...target, load_1m: load() });
     report('sync_task_run_s', (Date.parse(task.finishedAt!) - Date.parse(task.startedAt!)) / 1000, { files, policy });
     report('peak_rss_mb', peak, { files, policy, idle_rss_mb: Math.round(idleRssMb), target_mb: TARGET_RSS_MB });
     return seconds;
@@ -66,7 +73,7 @@ async function sizeRound(files: number): Promise<void> {
     nginx = await startNginx(remote.root);
     const origin = nginx.origin;
     const curl = await timeParallelCurl(remote.paths.map((path) => `${origin}/${path}`), CURLS);
-    report('curl_fetch_s', curl, { files, processes: CURLS });
+    report('curl_fetch_s', curl, { files, processes: CURLS, load_1m: load() });
     for (const policy of POLICIES) {
       const seconds = await syncRound(origin, files, policy);
       report('sync_to_curl_ratio', seconds / curl, { files, policy });
