@@ -54,7 +54,7 @@ interface FetchedBatch {
  * The core's sync: upstream units flow through in bounded batches — find what is stored
  * already, download what is missing (immediate policy; verified, with the downloader's bounded
  * concurrency), save artifacts and units, associate them with the new version — so memory holds
- * two batches whatever the size of the repository. The next batch downloads while the last one is
+ * a few batches whatever the size of the repository. The next batches download while one is
  * stored, so the download slots stay busy through the database's work. On-demand and streamed
  * policies store where each file can be fetched instead of the file.
  */
