@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FileRepositorySteps } from '../test/support/file-repository.js';
 import { startTestLarder } from '../test/support/test-larder.js';
-import { writeManifestTree } from './support/manifest-tree.js';
+import { generateRemote } from './support/generated-remote.js';
 import { startNginx } from './support/nginx.js';
 import { peakRssMb, report } from './support/measure.js';
 
@@ -51,10 +51,10 @@ async function wrk(origin: string, paths: string[], work: string): Promise<Load>
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'larder-bench-content-'));
-  const tree = join(work, 'tree');
-  const paths = await writeManifestTree(tree, FILES, SIZE);
+  const remote = await generateRemote(FILES, SIZE);
+  const { paths } = remote;
   await writeFile(join(work, 'rotate.lua'), ROTATE);
-  const nginx = await startNginx(tree);
+  const nginx = await startNginx(remote.root);
   const t = await startTestLarder({ workers: 1, env: { STORAGE_PATH: join(work, 'storage'), LARDER_DB_POOL: '10' } });
   try {
     const steps = new FileRepositorySteps(t.client);
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   } finally {
     await t.stop();
     await nginx.stop();
+    await remote.remove();
     await rm(work, { recursive: true, force: true });
   }
 }

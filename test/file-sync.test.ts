@@ -174,6 +174,21 @@ describe('refusing bad upstream content', () => {
     expect(await incomplete()).toBe(0);
   });
 
+  it('fails a sync of several batches whose last file is corrupt, while earlier batches are stored, and keeps no version', async () => {
+    const tree = new FileTree(upstream, '/long-corrupt/');
+    for (let i = 0; i < 1_200; i++) tree.set(`f${i}.txt`, `file ${i}`);
+    tree.manifestOverride = tree.manifest();
+    tree.set('f1199.txt', 'FILE 1199');
+    const remote = await steps.remote('long-corrupt', tree.url);
+    const repo = await steps.repository('long-corrupt');
+    const before = await steps.stored();
+    const sync = await steps.sync(repo, remote);
+    expect(sync.state).toBe('FAILED');
+    expect(sync.error?.code).toBe('DIGEST_MISMATCH');
+    expect((await steps.stored()).versions).toBe(before.versions);
+    expect(await incomplete()).toBe(0);
+  });
+
   it('fails a sync whose upstream cuts the connection, and stores nothing', async () => {
     const tree = new FileTree(upstream, '/cut/').set('whole.txt', 'whole').set('cut.bin', Buffer.alloc(1000, 1));
     upstream.route('/cut/cut.bin', (_req, res) => {

@@ -1,8 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Artifact } from '../db/entities/artifact.js';
 import { emSql } from '../db/sql.js';
+import { Semaphore } from '../download/semaphore.js';
 import { withArtifactLocks } from './artifact-locks.js';
 import type { ArtifactStorage, StagedFile } from '../storage/artifact-storage.js';
+
+/** Files moved into the store at once: enough to keep the disk busy, a bounded number of open files. */
+const COMMITS_AT_ONCE = 16;
 
 /**
  * Moves verified files into the store and records them as artifacts, each once however often it
@@ -15,12 +19,19 @@ export async function saveArtifacts(em: EntityManager, storage: ArtifactStorage,
   const unique = [...new Map(files.map((f) => [f.digests.sha256, f.digests])).values()];
   const column = <K extends keyof StagedFile['digests']>(key: K) => unique.map((d) => d[key]);
   return withArtifactLocks(em, column('sha256'), async (tx) => {
-    for (const file of files) await storage.commit(file);
-    await emSql(tx, `insert into artifact (id, created_at, updated_at, size, sha256, sha512, sha1, md5)
+    const slots = new Semaphore(COMMITS_AT_ONCE);
+    await Promise.all(files.map((file) => slots.run(() => storage.commit(file))));
+    const inserted = await emSql<{ id: string; sha256: string }>(tx, `insert into artifact (id, created_at, updated_at, size, sha256, sha512, sha1, md5)
       select larder_uuid7(), now(), now(), * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
-      on conflict (sha256) do nothing`, [column('size'), column('sha256'), column('sha512'), column('sha1'), column('md5')]);
-    const rows = await emSql<{ id: string; sha256: string }>(tx, 'select id, sha256 from artifact where sha256 = any(?::text[])', [column('sha256')]);
-    return new Map(rows.map((r) => [r.sha256, r.id]));
+      on conflict (sha256) do nothing returning id, sha256`, [column('size'), column('sha256'), column('sha512'), column('sha1'), column('md5')]);
+    const ids = new Map(inserted.map((r) => [r.sha256, r.id]));
+    // Rows that were there already: only these cost a second statement.
+    const known = column('sha256').filter((sha256) => !ids.has(sha256));
+    if (known.length > 0) {
+      const rows = await emSql<{ id: string; sha256: string }>(tx, 'select id, sha256 from artifact where sha256 = any(?::text[])', [known]);
+      for (const row of rows) ids.set(row.sha256, row.id);
+    }
+    return ids;
   });
 }
 

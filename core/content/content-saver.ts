@@ -46,10 +46,14 @@ export async function saveContent(em: EntityManager, shape: ContentShape, units:
   if (units.length === 0) return [];
   const fields = units.map((u) => u.fields);
   const columns = shape.columns.map((c) => c.column).join(', ');
-  await emSql(em, `insert into content (id, created_at, updated_at, type, ${columns})
+  const returned = shape.key.map((c) => `${c.column} as "${c.property}"`).join(', ');
+  const inserted = await emSql<Record<string, unknown>>(em, `insert into content (id, created_at, updated_at, type, ${columns})
     select larder_uuid7(), now(), now(), ?, * from unnest(${shape.columns.map((c) => `?::${c.sqlType}[]`).join(', ')})
-    on conflict do nothing`, [shape.type, ...shape.columns.map((c) => columnValues(c, fields))]);
-  const ids = await findContent(em, shape, fields);
+    on conflict do nothing returning id, ${returned}`, [shape.type, ...shape.columns.map((c) => columnValues(c, fields))]);
+  const ids = new Map(inserted.map((row) => [keyString(shape, row), row.id as string]));
+  // Units stored before (or by another sync just now): only these cost a second statement.
+  const known = fields.filter((f) => !ids.has(keyString(shape, f)));
+  for (const [key, id] of await findContent(em, shape, known)) ids.set(key, id);
   const unitIds = fields.map((f) => {
     const id = ids.get(keyString(shape, f));
     if (!id) throw new Error(`content ${keyString(shape, f)} was neither stored nor found`);
@@ -59,6 +63,10 @@ export async function saveContent(em: EntityManager, shape: ContentShape, units:
   return unitIds;
 }
 
+/**
+ * Links each unit's files (one statement), and records where each can be fetched in the same
+ * statement: the links it makes or finds are joined to the remote sources by unit and path.
+ */
 async function linkFiles(em: EntityManager, units: readonly UnitSpec[], unitIds: string[]): Promise<void> {
   // One row per (unit, path): an upsert may not touch a row twice in one statement.
   const links = [...new Map(units.flatMap((u, i) => u.files.map((file) => {
@@ -66,21 +74,24 @@ async function linkFiles(em: EntityManager, units: readonly UnitSpec[], unitIds:
     return [`${link.contentId}/${link.relativePath}`, link] as const;
   }))).values()];
   if (links.length === 0) return;
-  const linked = await emSql<{ id: string; content_id: string; relative_path: string }>(em, `
-    insert into content_artifact (id, content_id, artifact_id, relative_path)
+  const link = `insert into content_artifact (id, content_id, artifact_id, relative_path)
     select larder_uuid7(), * from unnest(?::uuid[], ?::uuid[], ?::text[])
-    on conflict (content_id, relative_path) do update set artifact_id = coalesce(content_artifact.artifact_id, excluded.artifact_id)
-    returning id, content_id, relative_path`,
-  [links.map((l) => l.contentId), links.map((l) => l.artifactId), links.map((l) => l.relativePath)]);
-  const linkId = new Map(linked.map((l) => [`${l.content_id}/${l.relative_path}`, l.id]));
+    on conflict (content_id, relative_path) do update set artifact_id = coalesce(content_artifact.artifact_id, excluded.artifact_id)`;
+  const linkValues = [links.map((l) => l.contentId), links.map((l) => l.artifactId), links.map((l) => l.relativePath)];
   const remote = links.filter((l) => l.remote);
-  if (remote.length === 0) return;
+  if (remote.length === 0) {
+    await emSql(em, link, linkValues);
+    return;
+  }
   const expected = (key: keyof ExpectedDigests) => remote.map((l) => l.remote!.expected[key] ?? null);
-  await emSql(em, `
+  await emSql(em, `with linked as (${link} returning id, content_id, relative_path)
     insert into remote_artifact (id, created_at, updated_at, content_artifact_id, remote_id, url, size, sha256, sha512, sha1, md5)
-    select larder_uuid7(), now(), now(), * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
+    select larder_uuid7(), now(), now(), linked.id, r.remote_id, r.url, r.size, r.sha256, r.sha512, r.sha1, r.md5
+    from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
+      as r(content_id, relative_path, remote_id, url, size, sha256, sha512, sha1, md5)
+    join linked on linked.content_id = r.content_id and linked.relative_path = r.relative_path
     on conflict (content_artifact_id, remote_id) do update set url = excluded.url, size = excluded.size, sha256 = excluded.sha256,
       sha512 = excluded.sha512, sha1 = excluded.sha1, md5 = excluded.md5, updated_at = now()`,
-  [remote.map((l) => linkId.get(`${l.contentId}/${l.relativePath}`)), remote.map((l) => l.remote!.remoteId),
+  [...linkValues, remote.map((l) => l.contentId), remote.map((l) => l.relativePath), remote.map((l) => l.remote!.remoteId),
     remote.map((l) => l.remote!.url), expected('size'), expected('sha256'), expected('sha512'), expected('sha1'), expected('md5')]);
 }

@@ -16,6 +16,9 @@ import { pruneVersions } from './version-retention.js';
  * next writer of the repository) rolls the change back.
  */
 export class VersionWriter {
+  /** Whether this version has removed anything yet: until it has, there is nothing for `add` to restore. */
+  private removedAny = false;
+
   private constructor(
     private readonly em: EntityManager,
     readonly repository: Repository,
@@ -41,8 +44,10 @@ export class VersionWriter {
   async add(contentIds: readonly string[]): Promise<void> {
     if (contentIds.length === 0) return;
     const ids = [...new Set(contentIds)];
-    await emSql(this.em, `update repository_content set version_removed = null
-      where repository_id = ? and version_removed = ? and content_id = any(?::uuid[])`, [this.repository.id, this.number, ids]);
+    if (this.removedAny) {
+      await emSql(this.em, `update repository_content set version_removed = null
+        where repository_id = ? and version_removed = ? and content_id = any(?::uuid[])`, [this.repository.id, this.number, ids]);
+    }
     await emSql(this.em, `insert into repository_content (id, repository_id, content_id, version_added)
       select larder_uuid7(), ?, c, ? from unnest(?::uuid[]) c
       on conflict (repository_id, content_id) where version_removed is null do nothing`, [this.repository.id, this.number, ids]);
@@ -108,6 +113,7 @@ export class VersionWriter {
   }
 
   private async removeWhere(condition: string, values: unknown[]): Promise<void> {
+    this.removedAny = true;
     await emSql(this.em, `delete from repository_content where repository_id = ? and version_added = ? and (${condition})`,
       [this.repository.id, this.number, ...values]);
     await emSql(this.em, `update repository_content set version_removed = ? where repository_id = ? and version_removed is null
@@ -132,6 +138,7 @@ export class VersionWriter {
         const key = type.repositoryKey.map((p, i) => `${p} "${String(clash[0]![columns[i]!])}"`).join(', ');
         throw new TaskFailure(`Two units of ${meta.className} with ${key} would be in one version`, 'DUPLICATE_CONTENT');
       }
+      this.removedAny = true;
       await emSql(this.em, `update repository_content rc set version_removed = ? from content c
         where rc.repository_id = ? and rc.version_removed is null and rc.version_added < ? and c.id = rc.content_id and c.type = ?
           and exists (select 1 from (${added}) a where ${columns.map((col) => `a.${col} = c.${col}`).join(' and ')})`,

@@ -40,6 +40,11 @@ export class Downloader {
     this.slots = new Semaphore(settings.downloadConcurrency);
   }
 
+  /** How many downloads run at once; more wait for a slot. */
+  get concurrency(): number {
+    return this.slots.limit;
+  }
+
   /**
    * Streams the file at `url` into the storage's temporary area, checking size and digests as it
    * goes; the caller commits or discards the staged file. Bytes other than `expected` fail with

@@ -25,29 +25,19 @@ export class SizeMismatch extends Error {
   readonly code = 'SIZE_MISMATCH';
 }
 
-/** Passes bytes through unchanged, counting them and computing every digest on the way. */
-export class DigestingStream extends Transform {
+/** Every digest Larder keeps, computed over bytes given in one piece or several. */
+export class Digester {
   private readonly hashes: Record<DigestAlgorithm, Hash> = {
     sha256: createHash('sha256'), sha512: createHash('sha512'), sha1: createHash('sha1'), md5: createHash('md5'),
   };
-  private size = 0;
+  size = 0;
 
-  /** `maxSize` stops a stream that grows past what was promised, before it fills the disk. */
-  constructor(private readonly maxSize = Infinity) {
-    super();
+  update(bytes: Buffer): void {
+    this.size += bytes.length;
+    for (const hash of Object.values(this.hashes)) hash.update(bytes);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.maxSize) {
-      callback(new SizeMismatch(`more than the expected ${this.maxSize} bytes`));
-      return;
-    }
-    for (const hash of Object.values(this.hashes)) hash.update(chunk);
-    callback(null, chunk);
-  }
-
-  /** Only once the stream has ended. */
+  /** Only once every byte was given. */
   digests(): Digests {
     return {
       size: this.size,
@@ -56,6 +46,30 @@ export class DigestingStream extends Transform {
       sha1: this.hashes.sha1.digest('hex'),
       md5: this.hashes.md5.digest('hex'),
     };
+  }
+}
+
+/** Passes bytes through unchanged, counting them and computing every digest on the way. */
+export class DigestingStream extends Transform {
+  private readonly digester = new Digester();
+
+  /** `maxSize` stops a stream that grows past what was promised, before it fills the disk. */
+  constructor(private readonly maxSize = Infinity) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.digester.size + chunk.length > this.maxSize) {
+      callback(new SizeMismatch(`more than the expected ${this.maxSize} bytes`));
+      return;
+    }
+    this.digester.update(chunk);
+    callback(null, chunk);
+  }
+
+  /** Only once the stream has ended. */
+  digests(): Digests {
+    return this.digester.digests();
   }
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStorage, ByteRange, StagedFile, StagingWriter } from './artifact-storage.js';
-import { DigestingStream, isHexDigest, verifyDigests, type ExpectedDigests } from './digests.js';
+import { Digester, DigestingStream, isHexDigest, SizeMismatch, verifyDigests, type ExpectedDigests } from './digests.js';
 
 class FilesystemStagedFile implements StagedFile {
   constructor(readonly path: string, readonly digests: StagedFile['digests']) {}
@@ -19,13 +19,33 @@ class FilesystemStagedFile implements StagedFile {
   }
 }
 
+/** A small verified file, held in memory until it is committed: nothing to write or remove before then. */
+class MemoryStagedFile implements StagedFile {
+  constructor(readonly bytes: Buffer, readonly digests: StagedFile['digests']) {}
+
+  open(): Readable {
+    return Readable.from([this.bytes]);
+  }
+
+  async discard(): Promise<void> {}
+}
+
+/**
+ * Files promised to be at most this big are staged in memory: for the many small files of a sync,
+ * a temporary file and its streams cost far more than the bytes (a batch holds at most a few MB).
+ */
+const IN_MEMORY_BYTES = 16 * 1024;
+
 /**
  * Artifacts as files under `<root>/artifact/<first two hex digits>/<rest of the sha256>`; new
- * files are written under `<root>/tmp/` on the same file system, so committing is an atomic rename.
+ * files are written under `<root>/tmp/` on the same file system, so committing is an atomic rename
+ * (a small new one, staged in memory, is written in place at its commit).
  */
 export class FilesystemStorage implements ArtifactStorage {
   private readonly tmp: string;
   private ready: Promise<unknown> | null = null;
+  /** Artifact directories known to exist (256 at most): a commit then costs no mkdir. */
+  private readonly directories = new Set<string>();
 
   constructor(readonly root: string) {
     this.tmp = join(root, 'tmp');
@@ -39,6 +59,7 @@ export class FilesystemStorage implements ArtifactStorage {
   }
 
   async stage(source: Readable, expected: ExpectedDigests = {}, signal?: AbortSignal): Promise<StagedFile> {
+    if (expected.size !== undefined && expected.size <= IN_MEMORY_BYTES) return stageInMemory(source, expected, expected.size, signal);
     const writer = this.writer(expected);
     try {
       await pipeline(source, writer.stream, { signal });
@@ -84,11 +105,30 @@ export class FilesystemStorage implements ArtifactStorage {
   }
 
   async commit(file: StagedFile): Promise<void> {
-    const staged = file as FilesystemStagedFile;
-    const target = this.path(staged.digests.sha256);
-    await mkdir(join(target, '..'), { recursive: true });
-    // Replacing is atomic and the bytes are verified, so an existing file (even a damaged one) is simply superseded.
-    await rename(staged.path, target);
+    const target = this.path(file.digests.sha256);
+    const directory = dirname(target);
+    if (!this.directories.has(directory)) {
+      await mkdir(directory, { recursive: true });
+      this.directories.add(directory);
+    }
+    let source: string;
+    if (file instanceof MemoryStagedFile) {
+      // A new artifact is written in place: it has no row until its commit is over, so no one reads it
+      // before. One that is there already (perhaps damaged, perhaps half-written by a crash) is
+      // superseded whole, through a temporary file, as a large one is.
+      try {
+        await writeFile(target, file.bytes, { flag: 'wx' });
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      source = join(this.tmp, randomUUID());
+      await (this.ready ??= mkdir(this.tmp, { recursive: true }));
+      await writeFile(source, file.bytes);
+    } else {
+      source = (file as FilesystemStagedFile).path;
+    }
+    await rename(source, target);
   }
 
   async stat(sha256: string): Promise<{ size: number } | null> {
@@ -109,4 +149,42 @@ export class FilesystemStorage implements ArtifactStorage {
       if (error.code !== 'ENOENT') throw error;
     });
   }
+}
+
+/**
+ * Reads a small source whole, failing as soon as it grows past `limit`, and verifies it. Plain
+ * events rather than an async iterator or a pipeline: per file of a large sync, those cost more
+ * than the bytes.
+ */
+function stageInMemory(source: Readable, expected: ExpectedDigests, limit: number, signal?: AbortSignal): Promise<StagedFile> {
+  return new Promise((resolve, reject) => {
+    const digester = new Digester();
+    const chunks: Buffer[] = [];
+    const settle = (error: unknown) => {
+      signal?.removeEventListener('abort', aborted);
+      if (error === null) {
+        const digests = digester.digests();
+        try {
+          verifyDigests(digests, expected);
+        } catch (mismatch) {
+          reject(mismatch);
+          return;
+        }
+        resolve(new MemoryStagedFile(Buffer.concat(chunks), digests));
+        return;
+      }
+      source.destroy();
+      reject(signal?.aborted ? signal.reason : error);
+    };
+    const aborted = () => settle(signal!.reason);
+    if (signal?.aborted) return void settle(signal.reason);
+    signal?.addEventListener('abort', aborted, { once: true });
+    source.on('data', (chunk: Buffer) => {
+      if (digester.size + chunk.length > limit) return void settle(new SizeMismatch(`more than the expected ${limit} bytes`));
+      digester.update(chunk);
+      chunks.push(chunk);
+    });
+    source.once('end', () => settle(null));
+    source.once('error', settle);
+  });
 }
