@@ -49,11 +49,15 @@ export class TaskRun {
   private force!: (outcome: Outcome | typeof TAKEN_OVER) => void;
   private cancelled = false;
   private cancelTimer: NodeJS.Timeout | null = null;
-  private readonly log: Logger;
+  private taskLog: Logger | null = null;
 
   constructor(private readonly row: TaskRow, private readonly deps: TaskRunDeps) {
     this.forced = new Promise((resolve) => (this.force = resolve));
-    this.log = deps.log.child({ task: row.id, taskName: row.name });
+  }
+
+  /** Made when first needed: most runs of small tasks log nothing. */
+  private get log(): Logger {
+    return (this.taskLog ??= this.deps.log.child({ task: this.row.id, taskName: this.row.name }));
   }
 
   /** Someone cancelled the task: tell the function, and fail the task if it does not stop in time. */
@@ -104,12 +108,18 @@ export class TaskRun {
   private async body(created: string[], progress: ProgressTracker): Promise<Outcome> {
     const { orm, registry, dispatcher } = this.deps;
     const row = this.row;
-    const em = orm.em.fork() as EntityManager;
+    // Forked when the function first asks for it: a task that touches no entity costs no fork or flush.
+    const fork: { em: EntityManager | null } = { em: null };
+    const log = () => this.log;
     const ctx: TaskContext = {
       task: { id: row.id, name: row.name },
       args: row.args,
-      em,
-      log: this.log,
+      get em() {
+        return (fork.em ??= orm.em.fork() as EntityManager);
+      },
+      get log() {
+        return log();
+      },
       storage: this.deps.storage,
       uploads: this.deps.uploads,
       signal: this.abort.signal,
@@ -127,7 +137,7 @@ export class TaskRun {
       await definition.run(ctx);
       // Cancelled before it returned: what it left unflushed is dropped, and it counts as cancelled.
       this.abort.signal.throwIfAborted();
-      await em.flush();
+      await fork.em?.flush();
       return { state: TaskState.COMPLETED, error: null };
     } catch (caught) {
       // Whatever a cancelled function throws on its way out, the outcome is that it was cancelled.
