@@ -84,7 +84,8 @@ export class TaskRun {
     this.force(TAKEN_OVER);
   }
 
-  async execute(): Promise<void> {
+  /** Runs the task and records its outcome; `bodyEnded` is called once only the recording is left. */
+  async execute(bodyEnded: () => void = () => undefined): Promise<void> {
     const { lifecycle } = this.deps;
     const created: string[] = [];
     const progress = new ProgressTracker(async (reports) => {
@@ -102,6 +103,7 @@ export class TaskRun {
     if (outcome.state !== TaskState.COMPLETED) {
       await this.deps.cleanups.run({ id: this.row.id, name: this.row.name, ...outcome });
     }
+    bodyEnded();
     await this.record(outcome, created, progress.reports);
   }
 
