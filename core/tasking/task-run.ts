@@ -159,6 +159,9 @@ export class TaskRun {
    */
   private async record(outcome: Outcome, created: string[], reports: TaskRow['progress_reports']): Promise<void> {
     const { lifecycle } = this.deps;
+    // The task's logger is made only if a retry has something to say.
+    const taskLog = () => this.log;
+    const retrying = (what: string) => ({ what, get log() { return taskLog(); } });
     let interrupted = false;
     const settled = await retryWhileUnavailable(async () => {
       try {
@@ -167,9 +170,9 @@ export class TaskRun {
         interrupted = true;
         throw error;
       }
-    }, { log: this.log, what: 'recording the task outcome' });
+    }, retrying('recording the task outcome'));
     if (!settled && interrupted) {
-      await retryWhileUnavailable(() => lifecycle.wakeAfter(this.row), { log: this.log, what: 'waking blocked tasks' });
+      await retryWhileUnavailable(() => lifecycle.wakeAfter(this.row), retrying('waking blocked tasks'));
     }
   }
 }
