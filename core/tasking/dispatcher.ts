@@ -80,7 +80,7 @@ export class TaskDispatcher {
   }
 
   private async handOff(rows: TaskRow[], runnable: string[]): Promise<void> {
-    const handOff = Promise.all([this.queue.enqueue(runnable), ...rows.map((row) => this.bus.publish(row))])
+    const handOff = Promise.all([this.queue.enqueue(runnable), this.bus.publish(rows)])
       .catch((error: unknown) => this.log.warn({ err: error }, 'handing dispatched tasks to Redis failed'));
     await waitAtMost(handOff, HANDOFF_WAIT_MS);
   }

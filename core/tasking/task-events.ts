@@ -37,9 +37,14 @@ export class TaskEventBus {
     this.endingChannel = `${prefix}:tasks-ending`;
   }
 
-  /** Arguments stay in PostgreSQL: they may hold secrets and no subscriber needs them. */
-  async publish(row: TaskRow): Promise<void> {
-    await this.publisher.publish(this.eventChannel, JSON.stringify({ ...row, args: {} }));
+  /**
+   * Publishes the rows, in order, as one message: changes made together (a batch of dispatches,
+   * starts or settles) cost one PUBLISH and one delivery per subscriber, not one per task.
+   * Arguments stay in PostgreSQL: they may hold secrets and no subscriber needs them.
+   */
+  async publish(rows: readonly TaskRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.publisher.publish(this.eventChannel, JSON.stringify(rows.map((row) => ({ ...row, args: {} }))));
   }
 
   /** Says that these tasks are about to reach a final state; resolves once Redis has passed it on. */
@@ -144,8 +149,10 @@ export class TaskEventBus {
       for (const listener of this.endingListeners) listener(taskIds);
       return;
     }
-    const task = taskFromRow(JSON.parse(message) as TaskRow);
-    for (const listener of this.byTask.get(task.id) ?? []) listener(task);
-    for (const listener of this.all) listener(task);
+    for (const row of JSON.parse(message) as TaskRow[]) {
+      const task = taskFromRow(row);
+      for (const listener of this.byTask.get(task.id) ?? []) listener(task);
+      for (const listener of this.all) listener(task);
+    }
   }
 }

@@ -36,11 +36,14 @@ export class TaskLifecycle {
         .catch((error: unknown) => this.log.warn({ err: error }, 'announcing that tasks end failed')), ANNOUNCE_WAIT_MS);
       const results = await this.store.settleMany(settles);
       const settled = results.filter((r): r is Settled => r !== null);
-      for (const s of settled) void this.publish(s.row);
+      void this.publish(settled.map((s) => s.row));
       // Committed already: a failure from here on must not look like the settle's (the queue
       // retries until it is closed; after that, the sweep finds what it could not take).
-      await this.queue.enqueue([...new Set(settled.flatMap((s) => s.woken))])
-        .catch((error: unknown) => this.log.warn({ err: error }, 'queueing the tasks a settle woke failed'));
+      const woken = [...new Set(settled.flatMap((s) => s.woken))];
+      if (woken.length > 0) {
+        await this.queue.enqueue(woken)
+          .catch((error: unknown) => this.log.warn({ err: error }, 'queueing the tasks a settle woke failed'));
+      }
       return results;
     });
   }
@@ -51,7 +54,7 @@ export class TaskLifecycle {
     if (!batch) {
       batch = new MicroBatch(async (ids) => {
         const started = new Map((await this.store.startMany(ids, worker)).map((row) => [row.id, row]));
-        for (const row of started.values()) void this.publish(row);
+        void this.publish([...started.values()]);
         return ids.map((taskId) => started.get(taskId) ?? null);
       });
       this.starts.set(worker, batch);
@@ -71,7 +74,7 @@ export class TaskLifecycle {
 
   async saveProgress(id: string, reports: TaskRow['progress_reports']): Promise<void> {
     const row = await this.store.saveProgress(id, reports);
-    if (row) await this.publish(row);
+    if (row) await this.publish([row]);
   }
 
   /**
@@ -83,7 +86,7 @@ export class TaskLifecycle {
     if (waiting) return waiting.row;
     const running = await this.store.setState(id, [TaskState.RUNNING], TaskState.CANCELING);
     if (running) {
-      await Promise.all([this.publish(running), this.bus.requestCancel(id)]);
+      await Promise.all([this.publish([running]), this.bus.requestCancel(id)]);
       return running;
     }
     const now = await this.store.get(id);
@@ -102,11 +105,11 @@ export class TaskLifecycle {
     return group.wasOpen || group.unfinished.length > 0;
   }
 
-  private async publish(row: TaskRow): Promise<void> {
+  private async publish(rows: TaskRow[]): Promise<void> {
     try {
-      await this.bus.publish(row);
+      await this.bus.publish(rows);
     } catch (error) {
-      this.log.warn({ err: error, task: row.id }, 'publishing a task event failed');
+      this.log.warn({ err: error, tasks: rows.map((row) => row.id) }, 'publishing task events failed');
     }
   }
 }

@@ -49,11 +49,15 @@ export class TaskRun {
   private force!: (outcome: Outcome | typeof TAKEN_OVER) => void;
   private cancelled = false;
   private cancelTimer: NodeJS.Timeout | null = null;
-  private readonly log: Logger;
+  private taskLog: Logger | null = null;
 
   constructor(private readonly row: TaskRow, private readonly deps: TaskRunDeps) {
     this.forced = new Promise((resolve) => (this.force = resolve));
-    this.log = deps.log.child({ task: row.id, taskName: row.name });
+  }
+
+  /** Made when first needed: most runs of small tasks log nothing. */
+  private get log(): Logger {
+    return (this.taskLog ??= this.deps.log.child({ task: this.row.id, taskName: this.row.name }));
   }
 
   /** Someone cancelled the task: tell the function, and fail the task if it does not stop in time. */
@@ -80,7 +84,8 @@ export class TaskRun {
     this.force(TAKEN_OVER);
   }
 
-  async execute(): Promise<void> {
+  /** Runs the task and records its outcome; `bodyEnded` is called once only the recording is left. */
+  async execute(bodyEnded: () => void = () => undefined): Promise<void> {
     const { lifecycle } = this.deps;
     const created: string[] = [];
     const progress = new ProgressTracker(async (reports) => {
@@ -98,18 +103,25 @@ export class TaskRun {
     if (outcome.state !== TaskState.COMPLETED) {
       await this.deps.cleanups.run({ id: this.row.id, name: this.row.name, ...outcome });
     }
+    bodyEnded();
     await this.record(outcome, created, progress.reports);
   }
 
   private async body(created: string[], progress: ProgressTracker): Promise<Outcome> {
     const { orm, registry, dispatcher } = this.deps;
     const row = this.row;
-    const em = orm.em.fork() as EntityManager;
+    // Forked when the function first asks for it: a task that touches no entity costs no fork or flush.
+    const fork: { em: EntityManager | null } = { em: null };
+    const log = () => this.log;
     const ctx: TaskContext = {
       task: { id: row.id, name: row.name },
       args: row.args,
-      em,
-      log: this.log,
+      get em() {
+        return (fork.em ??= orm.em.fork() as EntityManager);
+      },
+      get log() {
+        return log();
+      },
       storage: this.deps.storage,
       uploads: this.deps.uploads,
       signal: this.abort.signal,
@@ -127,7 +139,7 @@ export class TaskRun {
       await definition.run(ctx);
       // Cancelled before it returned: what it left unflushed is dropped, and it counts as cancelled.
       this.abort.signal.throwIfAborted();
-      await em.flush();
+      await fork.em?.flush();
       return { state: TaskState.COMPLETED, error: null };
     } catch (caught) {
       // Whatever a cancelled function throws on its way out, the outcome is that it was cancelled.
@@ -147,6 +159,9 @@ export class TaskRun {
    */
   private async record(outcome: Outcome, created: string[], reports: TaskRow['progress_reports']): Promise<void> {
     const { lifecycle } = this.deps;
+    // The task's logger is made only if a retry has something to say.
+    const taskLog = () => this.log;
+    const retrying = (what: string) => ({ what, get log() { return taskLog(); } });
     let interrupted = false;
     const settled = await retryWhileUnavailable(async () => {
       try {
@@ -155,9 +170,9 @@ export class TaskRun {
         interrupted = true;
         throw error;
       }
-    }, { log: this.log, what: 'recording the task outcome' });
+    }, retrying('recording the task outcome'));
     if (!settled && interrupted) {
-      await retryWhileUnavailable(() => lifecycle.wakeAfter(this.row), { log: this.log, what: 'waking blocked tasks' });
+      await retryWhileUnavailable(() => lifecycle.wakeAfter(this.row), retrying('waking blocked tasks'));
     }
   }
 }

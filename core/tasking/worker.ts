@@ -53,7 +53,7 @@ export class TaskWorker {
     this.heartbeat.unref();
     await this.deps.bus.listenForCancels();
     this.stopListening = this.deps.bus.onCancel((taskId) => this.runs.get(taskId)?.cancel());
-    this.deps.queue.process(this.options.concurrency, (taskId) => this.track(this.handle(taskId)));
+    this.deps.queue.process(this.options.concurrency, (taskId) => this.take(taskId));
     // Tasks dispatched while no worker ran may have wake-ups no queue knows about.
     await this.deps.queue.enqueue(await this.deps.lifecycle.store.runnableWaiting());
     this.deps.log.info({ worker: this.options.name, concurrency: this.options.concurrency }, 'worker ready');
@@ -97,7 +97,28 @@ export class TaskWorker {
     await Promise.allSettled([...this.handling]);
   }
 
-  private async handle(taskId: string): Promise<void> {
+  /**
+   * A queue slot belongs to a task's body: it is free again once the body has its outcome (and
+   * any cleanup ran). Recording that outcome, which waits for the next settle batch, goes on
+   * meanwhile; it stays tracked, so stopping waits for it, and the task stays this worker's
+   * (heartbeat, worker row) until it is recorded. A worker dying before that leaves the task
+   * RUNNING, as dying during its body would: the reaper fails it.
+   */
+  private take(taskId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let slotFree = false;
+      const free = () => {
+        slotFree = true;
+        resolve();
+      };
+      this.track(this.handle(taskId, free)).then(resolve, (error: unknown) => {
+        if (!slotFree) reject(error);
+        else this.deps.log.warn({ err: error, task: taskId }, 'recording a task outcome failed');
+      });
+    });
+  }
+
+  private async handle(taskId: string, bodyEnded: () => void): Promise<void> {
     const existing = this.claims.get(taskId);
     if (existing) {
       // Starting it may be under way with an answer from before this wake-up: ask again after.
@@ -119,7 +140,7 @@ export class TaskWorker {
       const run = new TaskRun(row, this.deps);
       this.runs.set(taskId, run);
       if (row.state === TaskState.CANCELING) run.cancel();
-      await run.execute();
+      await run.execute(bodyEnded);
     } finally {
       this.runs.delete(taskId);
       this.claims.delete(taskId);

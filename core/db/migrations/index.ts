@@ -4,6 +4,7 @@ import { Tasking } from './0002-tasking.js';
 import { TaskReliability } from './0003-task-reliability.js';
 import { ContentLifecycle } from './0004-content-lifecycle.js';
 import { IncompleteVersionIndex } from './0005-incomplete-version-index.js';
+import { StartByKey } from './0006-start-by-key.js';
 
 export const coreMigrations: MigrationObject[] = [
   { name: 'core-0001-tables', class: CoreTables },
@@ -11,4 +12,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0003-task-reliability', class: TaskReliability },
   { name: 'core-0004-content-lifecycle', class: ContentLifecycle },
   { name: 'core-0005-incomplete-version-index', class: IncompleteVersionIndex },
+  { name: 'core-0006-start-by-key', class: StartByKey },
 ];
