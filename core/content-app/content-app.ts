@@ -37,13 +37,15 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
   return {
     method: 'GET',
     prefix: CONTENT_PREFIX,
-    async handle(req, res, { em, services }) {
+    async handle(req, res, context) {
       const pathname = new URL(req.url ?? '/', 'http://x').pathname;
       const target = await lookups.target(pathname.slice(CONTENT_PREFIX.length));
       if (!target) return notFound(res);
       const handler = deps.handlers[target.distributionType];
-      const baseUrl = `${services.publicUrl()}${CONTENT_PREFIX}${target.basePath}/`;
-      if (handler && (await handler({ req, res, target, baseUrl, em }))) return;
+      if (handler) {
+        const baseUrl = `${context.services.publicUrl()}${CONTENT_PREFIX}${target.basePath}/`;
+        if (await handler({ req, res, target, baseUrl, em: context.em })) return;
+      }
       const file = await lookups.file(target, target.path);
       if (file?.artifact) {
         const { sha256, size, createdAt } = file.artifact;

@@ -45,9 +45,28 @@ function targetParams(target: ServingTarget): unknown[] {
   return [target.publicationId, target.repositoryId, target.versionNumber];
 }
 
+/**
+ * One path: the content with that path first, then whether the version holds it. Few contents
+ * share a path, while a version may hold millions; the planner, with statistics not yet updated
+ * after a large sync, would otherwise walk the whole version.
+ */
+const SERVED_FILE = `
+  with candidate as materialized (
+    select id, content_id, artifact_id, relative_path from content_artifact where relative_path = $4)
+  select pf.relative_path, a.sha256, a.size, a.created_at, null::uuid as content_artifact_id, 0 as rank
+  from publication_file pf join artifact a on a.id = pf.artifact_id
+  where pf.publication_id = $1 and pf.relative_path = $4
+  union all
+  select ca.relative_path, a.sha256, a.size, a.created_at, ca.id, 1
+  from candidate ca
+  join repository_content rc on rc.content_id = ca.content_id
+  left join artifact a on a.id = ca.artifact_id
+  where rc.repository_id = $2 and rc.version_added <= $3 and (rc.version_removed is null or rc.version_removed > $3)
+  order by rank limit 1`;
+
 export async function findFile(orm: Orm, target: ServingTarget, path: string): Promise<ServedFile | null> {
   if (target.repositoryId === null || path === '') return null;
-  const [row] = await sql<FileRow>(orm, `${served('= $4')} order by rank limit 1`, [...targetParams(target), path]);
+  const [row] = await sql<FileRow>(orm, SERVED_FILE, [...targetParams(target), path]);
   if (!row) return null;
   return {
     relativePath: row.relative_path,
