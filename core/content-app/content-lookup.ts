@@ -24,7 +24,10 @@ interface FileRow {
   content_artifact_id: string | null;
 }
 
-/** Every path the target serves: the publication's own files, then the version's content. */
+/**
+ * Every path the target serves: the publication's own files, then the version's content (whose
+ * files are looked for in %FILES%: all of content_artifact, or a narrower set named by a CTE).
+ */
 const SERVED_PATHS = `
   select pf.relative_path, a.sha256, a.size, a.created_at, null::uuid as content_artifact_id, 0 as rank
   from publication_file pf join artifact a on a.id = pf.artifact_id
@@ -32,13 +35,13 @@ const SERVED_PATHS = `
   union all
   select ca.relative_path, a.sha256, a.size, a.created_at, ca.id, 1
   from repository_content rc
-  join content_artifact ca on ca.content_id = rc.content_id
+  join %FILES% ca on ca.content_id = rc.content_id
   left join artifact a on a.id = ca.artifact_id
   where rc.repository_id = $2 and rc.version_added <= $3 and (rc.version_removed is null or rc.version_removed > $3)
     and ca.relative_path %CONDITION%`;
 
-function served(condition: string): string {
-  return SERVED_PATHS.replaceAll('%CONDITION%', condition);
+function served(condition: string, files = 'content_artifact'): string {
+  return SERVED_PATHS.replaceAll('%CONDITION%', condition).replace('%FILES%', files);
 }
 
 function targetParams(target: ServingTarget): unknown[] {
@@ -46,22 +49,13 @@ function targetParams(target: ServingTarget): unknown[] {
 }
 
 /**
- * One path: the content with that path first, then whether the version holds it. Few contents
+ * One path: the contents with that path first, then whether the version holds one. Few contents
  * share a path, while a version may hold millions; the planner, with statistics not yet updated
  * after a large sync, would otherwise walk the whole version.
  */
 const SERVED_FILE = `
-  with candidate as materialized (
-    select id, content_id, artifact_id, relative_path from content_artifact where relative_path = $4)
-  select pf.relative_path, a.sha256, a.size, a.created_at, null::uuid as content_artifact_id, 0 as rank
-  from publication_file pf join artifact a on a.id = pf.artifact_id
-  where pf.publication_id = $1 and pf.relative_path = $4
-  union all
-  select ca.relative_path, a.sha256, a.size, a.created_at, ca.id, 1
-  from candidate ca
-  join repository_content rc on rc.content_id = ca.content_id
-  left join artifact a on a.id = ca.artifact_id
-  where rc.repository_id = $2 and rc.version_added <= $3 and (rc.version_removed is null or rc.version_removed > $3)
+  with candidate as materialized (select id, content_id, artifact_id, relative_path from content_artifact where relative_path = $4)
+  ${served('= $4', 'candidate')}
   order by rank limit 1`;
 
 export async function findFile(orm: Orm, target: ServingTarget, path: string): Promise<ServedFile | null> {
