@@ -49,8 +49,7 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
       const file = await lookups.file(target, target.path);
       if (file?.artifact) {
         const { sha256, size, createdAt } = file.artifact;
-        const bytes = req.method === 'HEAD' ? null : await smallArtifacts.bytes(sha256, size);
-        return sendArtifact(req, res, deps.storage, { relativePath: file.relativePath, sha256, size, lastModified: createdAt }, bytes);
+        return sendArtifact(req, res, deps.storage, { relativePath: file.relativePath, sha256, size, lastModified: createdAt }, smallArtifacts);
       }
       if (file) return deps.fetchOnDemand(req, res, file);
       const entries = await listDirectory(deps.orm, target, target.path);

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import { requestedRange } from './byte-ranges.js';
 import { contentType } from './mime-types.js';
+import type { SmallArtifacts } from './small-artifacts.js';
 
 export interface StoredFile {
   relativePath: string;
@@ -29,11 +30,11 @@ function rangeStillValid(req: IncomingMessage, etag: string, lastModified: Date)
 
 /**
  * Serves a stored artifact as HTTP: validators (ETag = the sha256, Last-Modified), conditional
- * requests (304), one byte range (206, or 416), HEAD, and the body: `bytes` when the caller holds
- * them already, else streamed from storage.
+ * requests (304), one byte range (206, or 416), HEAD, and the body: from `memory` when it holds
+ * the file (asked only when a body is sent), else streamed from storage.
  */
 export async function sendArtifact(
-  req: IncomingMessage, res: ServerResponse, storage: ArtifactStorage, file: StoredFile, bytes: Buffer | null = null,
+  req: IncomingMessage, res: ServerResponse, storage: ArtifactStorage, file: StoredFile, memory?: SmallArtifacts,
 ): Promise<void> {
   const etag = `"${file.sha256}"`;
   const headers: Record<string, string | number> = {
@@ -64,6 +65,7 @@ export async function sendArtifact(
     res.end();
     return;
   }
+  const bytes = await memory?.bytes(file.sha256, file.size);
   if (bytes) {
     res.end(range ? bytes.subarray(range.start, range.end + 1) : bytes);
     return;
