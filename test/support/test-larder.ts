@@ -105,6 +105,10 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
   );
   const client = new GraphQLClient(larder.url!);
   const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  // An idle connection that dies is replaced on the next query (queries report their own errors).
+  // It happens at teardown: pool.end() resolves before its connections have closed, and the forced
+  // drop of the database then terminates them.
+  pool.on('error', () => undefined);
   const processes: LarderProcess[] = [];
   return {
     larder,
