@@ -4,7 +4,7 @@ import { MicroBatch } from './micro-batch.js';
 import type { TaskEventBus } from './task-events.js';
 import type { TaskQueue } from './task-queue.js';
 import type { TaskRow } from './task-row.js';
-import type { Finish, Settled, TaskStore } from './task-store.js';
+import type { Finish, TaskStore } from './task-store.js';
 import { waitAtMost } from './wait-at-most.js';
 
 /**
@@ -23,7 +23,7 @@ const ANNOUNCE_WAIT_MS = 500;
  */
 export class TaskLifecycle {
   private readonly starts = new Map<string, MicroBatch<string, TaskRow | null>>();
-  private readonly settles: MicroBatch<{ id: string; finish: Finish }, Settled | null>;
+  private readonly settles: MicroBatch<{ id: string; finish: Finish }, TaskRow | null>;
 
   constructor(
     readonly store: TaskStore,
@@ -34,17 +34,15 @@ export class TaskLifecycle {
     this.settles = new MicroBatch(async (settles) => {
       await waitAtMost(this.bus.announceEnding(settles.map((s) => s.id))
         .catch((error: unknown) => this.log.warn({ err: error }, 'announcing that tasks end failed')), ANNOUNCE_WAIT_MS);
-      const results = await this.store.settleMany(settles);
-      const settled = results.filter((r): r is Settled => r !== null);
-      void this.publish(settled.map((s) => s.row));
+      const { settled, woken } = await this.store.settleMany(settles);
+      void this.publish(settled.filter((row): row is TaskRow => row !== null));
       // Committed already: a failure from here on must not look like the settle's (the queue
       // retries until it is closed; after that, the sweep finds what it could not take).
-      const woken = [...new Set(settled.flatMap((s) => s.woken))];
       if (woken.length > 0) {
         await this.queue.enqueue(woken)
           .catch((error: unknown) => this.log.warn({ err: error }, 'queueing the tasks a settle woke failed'));
       }
-      return results;
+      return settled;
     });
   }
 
@@ -63,7 +61,7 @@ export class TaskLifecycle {
   }
 
   /** Finishes the task if it is still in one of `finish.from`; null when it was not. */
-  settle(id: string, finish: Finish): Promise<Settled | null> {
+  settle(id: string, finish: Finish): Promise<TaskRow | null> {
     return this.settles.call({ id, finish });
   }
 
@@ -83,7 +81,7 @@ export class TaskLifecycle {
    */
   async cancel(id: string): Promise<TaskRow | null> {
     const waiting = await this.settle(id, { from: [TaskState.WAITING], state: TaskState.CANCELED });
-    if (waiting) return waiting.row;
+    if (waiting) return waiting;
     const running = await this.store.setState(id, [TaskState.RUNNING], TaskState.CANCELING);
     if (running) {
       await Promise.all([this.publish([running]), this.bus.requestCancel(id)]);

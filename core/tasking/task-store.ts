@@ -23,9 +23,10 @@ export interface Finish {
   progressReports?: ProgressReport[];
 }
 
-export interface Settled {
-  row: TaskRow;
-  /** Tasks that now head the queue of a resource the settled task released. */
+export interface Settlement {
+  /** Per input, the task as it is now, or null when it was not in one of `from`. */
+  settled: Array<TaskRow | null>;
+  /** Tasks that now head the queue of a resource a settled task released. */
   woken: string[];
 }
 
@@ -44,13 +45,13 @@ export interface HeartbeatNews {
   lost: string[];
 }
 
-/** The tasking SQL functions (migrations core-0002 and core-0003), one round trip each. */
+/** The tasking SQL functions (migrations core-0002, 0003 and 0007), one round trip each. */
 export class TaskStore {
   constructor(private readonly orm: Orm) {}
 
   /** Writes many WAITING tasks in one transaction, in order; returns the ids nothing blocks. */
   async insertMany(tasks: NewTask[]): Promise<string[]> {
-    const rows = await sql<{ id: string }>(this.orm, 'select larder_dispatch_many($1) as id', [
+    const rows = await sql<{ id: string }>(this.orm, 'select larder_dispatch_batch($1) as id', [
       JSON.stringify(tasks.map((t) => ({
         id: t.id, name: t.name, args: t.args, exclusive: t.exclusiveResources, shared: t.sharedResources,
         parent: t.parentTaskId, group: t.taskGroupId, createdAt: t.createdAt.toISOString(),
@@ -65,24 +66,23 @@ export class TaskStore {
    * to that start was lost).
    */
   async startMany(ids: string[], worker: string): Promise<TaskRow[]> {
-    return sql<TaskRow>(this.orm, 'select * from larder_start_many($1, $2)', [ids, worker]);
+    return sql<TaskRow>(this.orm, 'select * from larder_start_batch($1, $2)', [ids, worker]);
   }
 
   /**
-   * Moves each task from one of its `from` states to its final (or CANCELING) state, releases
-   * its reservations, in one transaction; for each input, what it settled and the tasks that may
-   * start now, or null when the task was not in one of `from`.
+   * Moves each task from one of its `from` states to its final (or CANCELING) state and releases
+   * its reservations, in one transaction; returns what it settled and the tasks that may start now.
    */
-  async settleMany(settles: Array<{ id: string; finish: Finish }>): Promise<Array<Settled | null>> {
-    const rows = await sql<{ idx: string; settled: TaskRow; woken: string[] }>(
-      this.orm, 'select * from larder_settle_many($1)', [JSON.stringify(settles.map(({ id, finish }) => ({
-        id, from: finish.from, state: finish.state, error: finish.error ?? null, created: finish.createdResources,
+  async settleMany(settles: Array<{ id: string; finish: Finish }>): Promise<Settlement> {
+    const [row] = await sql<{ result: { settled: Array<{ idx: number; task: TaskRow }>; woken: string[] } }>(
+      this.orm, 'select larder_settle_batch($1) as result', [JSON.stringify(settles.map(({ id, finish }, i) => ({
+        idx: i, id, from: finish.from, state: finish.state, error: finish.error ?? null, created: finish.createdResources,
         progress: finish.progressReports ?? null,
       })))],
     );
-    const results: Array<Settled | null> = settles.map(() => null);
-    for (const row of rows) results[Number(row.idx) - 1] = { row: row.settled, woken: row.woken };
-    return results;
+    const settled: Array<TaskRow | null> = settles.map(() => null);
+    for (const { idx, task } of row!.result.settled) settled[idx] = task;
+    return { settled, woken: row!.result.woken };
   }
 
   /** Ids of the tasks that now head the queues of these resources. */

@@ -5,6 +5,7 @@ import { TaskReliability } from './0003-task-reliability.js';
 import { ContentLifecycle } from './0004-content-lifecycle.js';
 import { IncompleteVersionIndex } from './0005-incomplete-version-index.js';
 import { StartByKey } from './0006-start-by-key.js';
+import { SetBasedTasking } from './0007-set-based-tasking.js';
 
 export const coreMigrations: MigrationObject[] = [
   { name: 'core-0001-tables', class: CoreTables },
@@ -13,4 +14,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0004-content-lifecycle', class: ContentLifecycle },
   { name: 'core-0005-incomplete-version-index', class: IncompleteVersionIndex },
   { name: 'core-0006-start-by-key', class: StartByKey },
+  { name: 'core-0007-set-based-tasking', class: SetBasedTasking },
 ];
