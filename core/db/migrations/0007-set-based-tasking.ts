@@ -8,7 +8,9 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * These functions touch few rows, always by key. On a fresh or unanalysed database the planner
  * may still guess that scanning or hashing whole tables is cheaper, and PL/pgSQL keeps the plan
- * it made then; the settings attached to each function leave it index lookups only.
+ * it made then; the settings attached to each function leave it index lookups only. They are
+ * PL/pgSQL even where one statement would do: a SQL function that cannot be inlined (these
+ * settings prevent it) is planned again at every call, PL/pgSQL keeps its plans per connection.
  *
  * Locks, in the order every writer takes them, so none can deadlock with another: the advisory
  * locks of the resources (dispatch, settle), in key order; then task rows, in id order (start,
@@ -34,26 +36,32 @@ language sql stable as $body$
   where head.exclusive
 $body$;
 
-create or replace function larder_wake(p_exclusive text[], p_shared text[]) returns setof uuid language sql stable
+create or replace function larder_wake(p_exclusive text[], p_shared text[]) returns setof uuid language plpgsql stable
 set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off as $body$
-  select distinct h.id
-  from (select r, true from unnest(p_exclusive) r
-        union all
-        select r, false from unnest(p_shared) r where not r = any(p_exclusive)) released(resource, exclusive)
-  cross join lateral larder_queue_heads(released.resource, released.exclusive) h(id)
+begin
+  return query
+    select distinct h.id
+    from (select r, true from unnest(p_exclusive) r
+          union all
+          select r, false from unnest(p_shared) r where not r = any(p_exclusive)) released(resource, exclusive)
+    cross join lateral larder_queue_heads(released.resource, released.exclusive) h(id);
+end
 $body$;
 `);
     this.addSql(`
 -- The ids of these tasks (in the table already) that no earlier reservation blocks, in seq order.
-create function larder_unblocked(p_ids uuid[]) returns setof uuid language sql stable
+create function larder_unblocked(p_ids uuid[]) returns setof uuid language plpgsql stable
 set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off as $body$
-  select t.id from task t
-  where t.id = any(p_ids)
-    and not exists (select 1 from unnest(t.exclusive_resources) r(resource)
-                    join task_reservation other on other.resource = r.resource and other.seq < t.seq)
-    and not exists (select 1 from unnest(t.shared_resources) r(resource)
-                    join task_reservation other on other.resource = r.resource and other.seq < t.seq and other.exclusive)
-  order by t.seq
+begin
+  return query
+    select t.id from task t
+    where t.id = any(p_ids)
+      and not exists (select 1 from unnest(t.exclusive_resources) r(resource)
+                      join task_reservation other on other.resource = r.resource and other.seq < t.seq)
+      and not exists (select 1 from unnest(t.shared_resources) r(resource)
+                      join task_reservation other on other.resource = r.resource and other.seq < t.seq and other.exclusive)
+    order by t.seq;
+end
 $body$;
 `);
     this.addSql(`
