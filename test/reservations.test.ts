@@ -100,6 +100,20 @@ describe('reservations', () => {
     for (let i = 1; i < tasks.length; i++) expect(after(tasks[i]!, tasks[i - 1]!)).toBe(true);
   });
 
+  it('keeps the order of tasks dispatched together, in one transaction', async () => {
+    const r = resource();
+    // Every third one shared: it must still wait for the exclusive one before it, and the next
+    // exclusive one for it.
+    const dispatched = await t.larder.tasks.dispatchMany(Array.from({ length: 12 }, (_, i) => ({
+      name: 'core.test',
+      args: { sleepMs: 5, fail: false },
+      options: i % 3 === 2 ? { sharedResources: [r] } : { exclusiveResources: [r] },
+    })));
+    const tasks = await Promise.all(dispatched.map((task) => finished(t.client, task)));
+    expect(tasks.map((task) => task.state)).toEqual(tasks.map(() => 'COMPLETED'));
+    for (let i = 1; i < tasks.length; i++) expect(after(tasks[i]!, tasks[i - 1]!)).toBe(true);
+  });
+
   it('lists tasks by the resource they reserve', async () => {
     const r = resource();
     await run({ exclusive: [r], sleepMs: 0 }, { shared: [r], sleepMs: 0 }, { shared: [resource()], sleepMs: 0 });
