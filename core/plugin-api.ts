@@ -27,6 +27,8 @@ export {
   definePlugin, type ContentHandler, type ContentRequest, type HttpRoute, type LarderPlugin, type RouteContext,
 } from './plugin/definition.js';
 export type { ServingTarget } from './content-app/serving-target.js';
+export { servedDocument, type DocumentBuilder, type ServedDocument } from './content-app/version-documents.js';
+export { sendDocument } from './content-app/send-document.js';
 export { readBody, TooLarge } from './server/read-body.js';
 export { sendError, sendJson } from './server/json-response.js';
 export { requireApiToken } from './server/api-token.js';

@@ -8,6 +8,7 @@ import { sendDirectoryListing } from './directory-listing.js';
 import { sendArtifact } from './send-artifact.js';
 import { ServingCache } from './serving-cache.js';
 import { SmallArtifacts } from './small-artifacts.js';
+import { VersionDocuments, type DocumentBuilder } from './version-documents.js';
 
 export const CONTENT_PREFIX = '/content/';
 
@@ -34,6 +35,7 @@ function notFound(res: ServerResponse): void {
 export function contentApp(deps: ContentAppDeps): HttpRoute {
   const lookups = new ServingCache(deps.orm, deps.events);
   const smallArtifacts = new SmallArtifacts(deps.storage);
+  const documents = new VersionDocuments();
   return {
     method: 'GET',
     prefix: CONTENT_PREFIX,
@@ -44,7 +46,15 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
       const handler = deps.handlers[target.distributionType];
       if (handler) {
         const baseUrl = `${context.services.publicUrl()}${CONTENT_PREFIX}${target.basePath}/`;
-        if (await handler({ req, res, target, baseUrl, em: context.em })) return;
+        const request = {
+          req, res, target, baseUrl,
+          // Forked only if the handler asks: a kept document needs no database.
+          get em() {
+            return context.em;
+          },
+          document: (key: string, build: DocumentBuilder) => documents.get(target, key, build),
+        };
+        if (await handler(request)) return;
       }
       const file = await lookups.file(target, target.path);
       if (file?.artifact) {

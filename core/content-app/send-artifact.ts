@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import { requestedRange } from './byte-ranges.js';
+import { ifNoneMatch } from './etag-match.js';
 import { contentType } from './mime-types.js';
 import type { SmallArtifacts } from './small-artifacts.js';
 
@@ -14,8 +15,8 @@ export interface StoredFile {
 
 /** Whether the client's copy is current (`If-None-Match`, else `If-Modified-Since`). */
 function notModified(req: IncomingMessage, etag: string, lastModified: Date): boolean {
-  const match = req.headers['if-none-match'];
-  if (match !== undefined) return match === '*' || match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  const match = ifNoneMatch(req, etag);
+  if (match !== undefined) return match;
   const since = Date.parse(req.headers['if-modified-since'] ?? '');
   return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ServingTarget } from '../content-app/serving-target.js';
+import type { DocumentBuilder, ServedDocument } from '../content-app/version-documents.js';
 import type { ApiServices } from '../graphql/context.js';
 import type { TaskCleanup } from '../tasking/task-cleanup.js';
 import type { TaskDefinition } from '../tasking/task-definition.js';
@@ -28,8 +29,14 @@ export interface ContentRequest {
   target: ServingTarget;
   /** The distribution's public URL, ending in `/` (`<publicUrl>/content/<basePath>/`), for links back to it. */
   baseUrl: string;
-  /** A fresh entity manager fork for this request (forked on first use). */
+  /** A fresh entity manager fork for this request, forked when first read (so read it only when needed). */
   em: EntityManager;
+  /**
+   * The document `key` names (the handler's own key: a package name, a variant), built from what
+   * the target serves by `build` unless one built from the same version is kept; null when
+   * `build` says there is none. Send it with `sendDocument`.
+   */
+  document(key: string, build: DocumentBuilder): Promise<ServedDocument | null>;
 }
 
 /**

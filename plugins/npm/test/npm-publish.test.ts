@@ -101,6 +101,28 @@ describe('npm publish into a repository', () => {
     expect(packument['dist-tags']).toEqual({ latest: '1.1.0' });
     expect(Object.keys(packument.versions)).toEqual(['1.0.0', '1.1.0']);
   });
+
+  it('lets npm revalidate a packument by its ETag, and gives a new one once a version is added', async () => {
+    expect((await npm.run(packageDir('revalidated', '1.0.0'), ['publish', '--registry', publishTo])).code).toBe(0);
+    const url = `${registry}revalidated`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(Object.keys(((await first.json()) as Packument).versions)).toEqual(['1.0.0']);
+    const current = await fetch(url, { headers: { 'if-none-match': etag } });
+    expect(current.status).toBe(304);
+    expect(await current.text()).toBe('');
+    const abbreviated = await fetch(url, { headers: { accept: 'application/vnd.npm.install-v1+json', 'if-none-match': etag } });
+    expect(abbreviated.status).toBe(200);
+    expect(abbreviated.headers.get('etag')).not.toBe(etag);
+
+    expect((await npm.run(packageDir('revalidated', '1.1.0'), ['publish', '--registry', publishTo])).code).toBe(0);
+    const changed = await fetch(url, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(Object.keys(((await changed.json()) as Packument).versions)).toEqual(['1.0.0', '1.1.0']);
+  });
 });
 
 describe('refused publishes store nothing', () => {
