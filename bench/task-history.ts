@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { TaskStore } from '../core/tasking/task-store.js';
 import { startTestLarder, type TestLarder } from '../test/support/test-larder.js';
 import { until } from '../test/support/wait.js';
 import { measureHandOffs } from './support/hand-off.js';
@@ -45,7 +46,7 @@ async function measure(t: TestLarder, history: number): Promise<void> {
     name: 'core.test', args: { sleepMs: 0, fail: false }, options: { sharedResources: [resource] },
   })));
   const sweepStarted = performance.now();
-  await t.sql(`select id from task where state = 'WAITING' and not larder_conflicts(exclusive_resources, shared_resources, seq) order by seq`);
+  await new TaskStore(t.larder.orm).runnableWaiting();
   report('sweep_query_ms', performance.now() - sweepStarted, { ...context, waiting: SAMPLES });
   await t.client.data(`mutation ($id: ID!) { cancelTask(id: $id) { id } }`, { id: gate.id });
 }

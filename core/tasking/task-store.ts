@@ -74,15 +74,15 @@ export class TaskStore {
    * its reservations, in one transaction; returns what it settled and the tasks that may start now.
    */
   async settleMany(settles: Array<{ id: string; finish: Finish }>): Promise<Settlement> {
-    const [row] = await sql<{ result: { settled: Array<{ idx: number; task: TaskRow }>; woken: string[] } }>(
+    const [{ result }] = await sql<{ result: { settled: Array<{ idx: number; task: TaskRow }>; woken: string[] } }>(
       this.orm, 'select larder_settle_batch($1) as result', [JSON.stringify(settles.map(({ id, finish }, i) => ({
         idx: i, id, from: finish.from, state: finish.state, error: finish.error ?? null, created: finish.createdResources,
         progress: finish.progressReports ?? null,
       })))],
     );
     const settled: Array<TaskRow | null> = settles.map(() => null);
-    for (const { idx, task } of row!.result.settled) settled[idx] = task;
-    return { settled, woken: row!.result.woken };
+    for (const { idx, task } of result.settled) settled[idx] = task;
+    return { settled, woken: result.woken };
   }
 
   /** Ids of the tasks that now head the queues of these resources. */
@@ -124,10 +124,8 @@ export class TaskStore {
   async runnableWaiting(olderThanMs = 0): Promise<string[]> {
     const rows = await sql<{ id: string }>(
       this.orm,
-      `select id from task
-       where state = 'WAITING' and updated_at <= larder_now() - make_interval(secs => $1 / 1000.0)
-         and not larder_conflicts(exclusive_resources, shared_resources, seq)
-       order by seq`,
+      `select larder_unblocked(array(
+         select id from task where state = 'WAITING' and updated_at <= larder_now() - make_interval(secs => $1 / 1000.0))) as id`,
       [olderThanMs],
     );
     return rows.map((r) => r.id);

@@ -49,7 +49,8 @@ end
 $body$;
 `);
     this.addSql(`
--- The ids of these tasks (in the table already) that no earlier reservation blocks, in seq order.
+-- The ids of these tasks (in the table already) that no earlier reservation blocks, in seq order:
+-- the rule of 0002, for dispatch, start and the sweep alike (it replaces larder_conflicts).
 create function larder_unblocked(p_ids uuid[]) returns setof uuid language plpgsql stable
 set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off as $body$
 begin
@@ -190,6 +191,7 @@ drop function larder_start(uuid, text);
 drop function larder_settle_many(jsonb);
 drop function larder_settle(uuid, text[], text, jsonb, text[], jsonb);
 drop function larder_finish(uuid, text[], text, jsonb, text[], jsonb);
+drop function larder_conflicts(text[], text[], bigint);
 `);
   }
 }
