@@ -1,5 +1,5 @@
 import { FlushMode, MikroORM, type EntityClass, type MigrationObject, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
+import { Migration, MigrationRunner, MigrationStorage, Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import { coreEntities } from './entities/index.js';
@@ -42,8 +42,58 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
   return MikroORM.init(ormOptions(options));
 }
 
-/** Applies every pending migration of the core and the loaded plugins, in their listed order. */
+/**
+ * The advisory lock that processes migrating one database take turns on. Its two int4 keys keep
+ * it apart from the one-bigint locks (resources, artifacts); its first key is positive, which a
+ * lock keyed by a uuid's tail never is (that tail starts with the variant bits 10).
+ */
+const MIGRATION_LOCK = [0x4c617264, 0x6d696772] as const; // 'Lard', 'migr'
+
+/**
+ * Applies every pending migration of the core and the loaded plugins, in their listed order, in
+ * one transaction: all of them or none.
+ *
+ * Every process migrates when it starts, so processes starting together take turns: the
+ * transaction first takes the migration lock and only then reads which migrations are applied,
+ * so a later process sees what an earlier one applied and applies nothing again (and starts
+ * only once the schema is complete). The lock is a transaction's, never a session's: on PGlite
+ * every connection is one backend session, where a session lock would be everyone's at once.
+ *
+ * MikroORM's Migrator.up() cannot run this way: before it opens (or joins) a transaction it
+ * makes its table when it finds none, so two processes on a fresh database both make it, and
+ * its look for the table goes through another pooled connection, which on PGlite waits for an
+ * open transaction to end, one that would be waiting for it. So this drives the Migrator's own
+ * parts, its storage (the table of applied migrations) and its runner (one migration, in a
+ * savepoint), inside the locked transaction.
+ */
 export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  const connection = orm.em.getConnection();
+  const driver = orm.em.getDriver();
+  const options = orm.config.get('migrations');
+  const storage = new MigrationStorage(driver, options);
+  const runner = new MigrationRunner(driver, options, orm.config);
+  const { tableName, schemaName } = storage.getTableName();
+  const migrations = (options.migrationsList ?? []).map((m) =>
+    typeof m === 'function' ? { name: m.name, class: m } : m);
+
+  return connection.transactional(async (trx) => {
+    await connection.execute('select pg_advisory_xact_lock(?, ?)', [...MIGRATION_LOCK], 'run', trx);
+    // The table the Migrator makes, so that `larder_migrations` stays readable by it.
+    await connection.execute(
+      `create table if not exists "${schemaName}"."${tableName}"
+         ("id" serial primary key, "name" varchar(255), "executed_at" timestamptz default current_timestamp)`,
+      [], 'run', trx);
+    storage.setMasterMigration(trx);
+    runner.setMasterMigration(trx);
+    const executed = new Set(await storage.executed());
+    const applied: string[] = [];
+    for (const migration of migrations.filter((m) => !executed.has(m.name))) {
+      const instance = new migration.class(driver, orm.config);
+      if (!(instance instanceof Migration)) throw new Error(`migration ${migration.name} does not extend Migration of @mikro-orm/migrations`);
+      await runner.run(instance, 'up');
+      await storage.logMigration({ name: migration.name, context: undefined });
+      applied.push(migration.name);
+    }
+    return applied;
+  });
 }

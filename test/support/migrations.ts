@@ -1,0 +1,32 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import pg from 'pg';
+import { coreMigrations } from '../../core/db/migrations/index.js';
+import { openOrm, type Orm } from '../../core/db/orm.js';
+import { loadPlugins } from '../../core/plugin/loader.js';
+
+/** Every migration a Larder with all plugins runs, in the order it runs them (as core/app.ts lists them). */
+export async function allMigrations(): Promise<MigrationObject[]> {
+  const plugins = await loadPlugins();
+  return [...coreMigrations, ...plugins.flatMap((p) => p.migrations ?? [])];
+}
+
+/** An ORM of its own (its own pool) that migrates with these migrations; the caller closes it. */
+export async function migratingOrm(databaseUrl: string, migrations: MigrationObject[], poolSize = 4): Promise<Orm> {
+  const plugins = await loadPlugins();
+  return openOrm({ databaseUrl, entities: plugins.flatMap((p) => p.entities), migrations, poolSize });
+}
+
+async function query<Row>(url: string, text: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** The names in the migrations table, in the order they were applied (repeats included). */
+export function appliedMigrations(url: string): Promise<string[]> {
+  return query<{ name: string }>(url, 'select name from larder_migrations order by id').then((rows) => rows.map((r) => r.name));
+}
