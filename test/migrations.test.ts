@@ -8,7 +8,10 @@ import { startEmbeddedPostgres } from '../core/db/embedded-postgres.js';
 import { migrate, type Orm } from '../core/db/orm.js';
 import { createLogger } from '../core/logger.js';
 import { createTestDatabase } from './support/database.js';
-import { allMigrations, appliedMigrations, migratingOrm } from './support/migrations.js';
+import { FirstSetBasedTasking } from './support/first-core-0007.js';
+import {
+  allMigrations, appliedMigrations, databaseFunctions, migratingOrm,
+} from './support/migrations.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -56,6 +59,32 @@ it('processes starting at once on a database an older release migrated apply the
 
   expect(applied.flat().sort()).toEqual(everything.slice(6).map((m) => m.name).sort());
   expect(await appliedMigrations(url)).toEqual(everything.map((m) => m.name));
+});
+
+it('a database that applied the first text of core-0007 ends with the functions of a fresh one', async () => {
+  const everything = await allMigrations();
+  const fresh = await freshDatabase();
+  await migrate(await orm(fresh, everything));
+
+  // What main listed when core-0007 first landed, with that text.
+  const upgraded = await freshDatabase();
+  const at0007 = coreMigrations.findIndex((m) => m.name === 'core-0007-set-based-tasking');
+  await migrate(await orm(upgraded, [
+    ...coreMigrations.slice(0, at0007),
+    { name: 'core-0007-set-based-tasking', class: FirstSetBasedTasking },
+    ...everything.filter((m) => !coreMigrations.includes(m)),
+  ]));
+  const before = await databaseFunctions(upgraded);
+  expect(before.find((f) => f.signature.startsWith('larder_wake('))?.language).toBe('sql');
+  expect(before.some((f) => f.signature.startsWith('larder_conflicts('))).toBe(true);
+
+  const applied = await migrate(await orm(upgraded, everything));
+
+  const after = await databaseFunctions(upgraded);
+  expect(after.find((f) => f.signature.startsWith('larder_wake('))?.language).toBe('plpgsql');
+  expect(after.find((f) => f.signature.startsWith('larder_unblocked('))?.language).toBe('plpgsql');
+  expect(after).toEqual(await databaseFunctions(fresh));
+  expect(applied).toContain('core-0008-set-based-tasking-catch-up');
 });
 
 it('on the embedded PostgreSQL (one session for every connection) two processes migrate it once', async () => {

@@ -30,3 +30,20 @@ async function query<Row>(url: string, text: string): Promise<Row[]> {
 export function appliedMigrations(url: string): Promise<string[]> {
   return query<{ name: string }>(url, 'select name from larder_migrations order by id').then((rows) => rows.map((r) => r.name));
 }
+
+export interface DatabaseFunction {
+  signature: string;
+  language: string;
+  source: string;
+  settings: string[] | null;
+}
+
+/** Every function of the database's public schema, as PostgreSQL holds it. */
+export function databaseFunctions(url: string): Promise<DatabaseFunction[]> {
+  return query<DatabaseFunction>(url, `
+    select p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as signature,
+           l.lanname as language, p.prosrc as source, p.proconfig as settings
+    from pg_proc p join pg_language l on l.oid = p.prolang
+    where p.pronamespace = 'public'::regnamespace
+    order by 1`);
+}

@@ -6,6 +6,7 @@ import { ContentLifecycle } from './0004-content-lifecycle.js';
 import { IncompleteVersionIndex } from './0005-incomplete-version-index.js';
 import { StartByKey } from './0006-start-by-key.js';
 import { SetBasedTasking } from './0007-set-based-tasking.js';
+import { SetBasedTaskingCatchUp } from './0008-set-based-tasking-catch-up.js';
 
 export const coreMigrations: MigrationObject[] = [
   { name: 'core-0001-tables', class: CoreTables },
@@ -15,4 +16,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0005-incomplete-version-index', class: IncompleteVersionIndex },
   { name: 'core-0006-start-by-key', class: StartByKey },
   { name: 'core-0007-set-based-tasking', class: SetBasedTasking },
+  { name: 'core-0008-set-based-tasking-catch-up', class: SetBasedTaskingCatchUp },
 ];
