@@ -10,8 +10,26 @@ import { createLogger } from '../core/logger.js';
 import { createTestDatabase } from './support/database.js';
 import { FirstSetBasedTasking } from './support/first-core-0007.js';
 import {
-  allMigrations, appliedMigrations, databaseFunctions, migratingOrm,
+  allMigrations, appliedMigrations, databaseFunctions, migratingOrm, migrationSqlHash,
 } from './support/migrations.js';
+
+/**
+ * Every migration on main is released: some database has applied it and will never apply it
+ * again, so a change to it reaches only fresh databases. Its SQL is pinned here; a change goes
+ * in a new migration, which gets a new line.
+ */
+const RELEASED: Record<string, string> = {
+  'core-0001-tables': '44fc598446acc2e9248958a1b4486a7726197d6d0dd6910ad501229e249c077a',
+  'core-0002-tasking': 'af50973d375c1c3ba4802d86183fdbcb46051dc19bc2c61c632f4657468f7941',
+  'core-0003-task-reliability': '6cfc129ae1c9dd58af22a70c7a5d005c317e4b3a402db2728649a26abdaa54ce',
+  'core-0004-content-lifecycle': 'd00581920e5eac3761c5fbbba876df89ddfb5483a0e0387b5e3b11a039af47d8',
+  'core-0005-incomplete-version-index': 'f135ad8d3dcc3eed2304f6b0174f45c321a5ec4515d2ed2d8b5d03e3c5785df5',
+  'core-0006-start-by-key': '10d346ca55daf4eefe7dd2b3f84f85d5fc0f6af5e2efde67877c5652b998f173',
+  'core-0007-set-based-tasking': 'bf0f2687eefe91adf5abf635753c93c1822c0a6d135cc0fd6246fc36db984ec0',
+  'core-0008-set-based-tasking-catch-up': '94d2874fa429d3c8fe75c20933aefa71f71e64a8d4a433586b37e571190f2d85',
+  'file-0001-columns': 'eb8d7ce28fa3a7151201fffa88f41fbbdc9568d74094b5ee5e01e527136d4ec8',
+  'npm-0001-columns': '3a6dd07297c87163d2b54fc96a9130509f4feb9912be6809b56704cc584618fd',
+};
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -34,6 +52,20 @@ async function orm(url: string, migrations: MigrationObject[], poolSize?: number
 async function migrateTogether(orms: Orm[]): Promise<string[][]> {
   return Promise.all(orms.map((o) => migrate(o)));
 }
+
+it('every released migration still executes the SQL it was released with', async () => {
+  const migrations = await allMigrations();
+  for (const migration of migrations) {
+    const hash = await migrationSqlHash(migration);
+    const released = RELEASED[migration.name];
+    expect(released, `migration ${migration.name} is new: pin it in RELEASED as '${migration.name}': '${hash}'`).toBeDefined();
+    expect(hash, `migration ${migration.name} changed after release: add a new migration instead`).toBe(released);
+  }
+  const listed = new Set(migrations.map((m) => m.name));
+  for (const name of Object.keys(RELEASED)) {
+    expect(listed.has(name), `migration ${name} was released and is gone: databases have applied it, keep it listed`).toBe(true);
+  }
+});
 
 it('three processes (each its own pool) starting at once on a fresh database migrate it once', async () => {
   const url = await freshDatabase();

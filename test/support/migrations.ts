@@ -1,7 +1,9 @@
-import type { MigrationObject } from '@mikro-orm/core';
+import { createHash } from 'node:crypto';
+import { Configuration, type MigrationObject } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { coreMigrations } from '../../core/db/migrations/index.js';
-import { openOrm, type Orm } from '../../core/db/orm.js';
+import { openOrm, ormOptions, type Orm } from '../../core/db/orm.js';
 import { loadPlugins } from '../../core/plugin/loader.js';
 
 /** Every migration a Larder with all plugins runs, in the order it runs them (as core/app.ts lists them). */
@@ -14,6 +16,21 @@ export async function allMigrations(): Promise<MigrationObject[]> {
 export async function migratingOrm(databaseUrl: string, migrations: MigrationObject[], poolSize = 4): Promise<Orm> {
   const plugins = await loadPlugins();
   return openOrm({ databaseUrl, entities: plugins.flatMap((p) => p.entities), migrations, poolSize });
+}
+
+/**
+ * The SQL a migration executes, hashed: what a released migration must never change. The
+ * migration only collects its statements here, so the driver it is given never connects.
+ */
+export async function migrationSqlHash(migration: MigrationObject): Promise<string> {
+  const config = new Configuration(ormOptions({
+    databaseUrl: 'postgres://unused@127.0.0.1:1/unused', entities: [], migrations: [], poolSize: 1,
+  }));
+  const instance = new migration.class(config.getDriver(), config);
+  if (!(instance instanceof Migration)) throw new Error(`migration ${migration.name} does not extend Migration`);
+  await instance.up();
+  const queries = instance.getQueries().map((query) => (typeof query === 'string' ? query : query.toString()));
+  return createHash('sha256').update(JSON.stringify(queries)).digest('hex');
 }
 
 async function query<Row>(url: string, text: string): Promise<Row[]> {
