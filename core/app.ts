@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './logger.js';
 import type { ContentHandler, HttpRoute, LarderPlugin, RouteContext } from './plugin/definition.js';
 import { loadPlugins } from './plugin/loader.js';
 import { ensureRedis } from './redis/ensure-redis.js';
+import { describeCause, StartupError } from './startup-error.js';
 import type { ArtifactStorage } from './storage/artifact-storage.js';
 import { FilesystemStorage } from './storage/filesystem-storage.js';
 import { artifactUploadRoute } from './upload/artifact-upload-route.js';
@@ -69,7 +70,7 @@ function taskRegistry(plugins: LarderPlugin[]): TaskRegistry {
 }
 
 /**
- * Starts Larder: database (migrated), Redis, and the roles asked for. Everything started is
+ * Starts Larder: Redis, database (migrated), and the roles asked for. Everything started is
  * stopped again, in reverse order, by `stop()` or when a later step fails.
  */
 export async function startLarder(config: LarderConfig, roles: Roles, redisExplicit = Boolean(process.env.REDIS_URL)): Promise<RunningLarder> {
@@ -86,14 +87,15 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
   };
   try {
     const plugins = await loadPlugins(config.plugins);
+    // Redis first: it is the quickest to find missing, and a redis-server started here is owned
+    // (in `cleanup`) from its spawn on.
+    await ensureRedis(config.redisUrl, { explicit: redisExplicit, home: config.home, log, own: (stopRedis) => cleanup.push(stopRedis) });
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const embedded = await startEmbeddedPostgres(`${config.home}/pgdata`, config.dbPoolSize, log);
       cleanup.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
-    const redis = await ensureRedis(config.redisUrl, redisExplicit, config.home, log);
-    cleanup.push(() => redis.stop());
 
     const orm = await openOrm({
       databaseUrl, entities: plugins.flatMap((p) => p.entities), poolSize: config.dbPoolSize, logger: log,
@@ -124,6 +126,14 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
     await stop();
     throw error;
   }
+}
+
+/** Why the API cannot listen, as one line that names the setting to change. */
+function listenFailure(error: NodeJS.ErrnoException, config: LarderConfig): StartupError {
+  if (error.code === 'EADDRINUSE') {
+    return new StartupError(`port ${config.port} on ${config.host} is in use: stop what listens there, or set PORT to a free port (0: any)`);
+  }
+  return new StartupError(`cannot listen on ${config.host}:${config.port} (${describeCause(error)}): check HOST and PORT`);
 }
 
 /** A request's entity manager is forked when first used: serving a remembered file needs none. */
@@ -175,13 +185,15 @@ async function startApi(
       res.end('Internal Server Error\n');
     });
   });
-  const wss = new WebSocketServer({ server, path: '/graphql' });
-  const ws = useServer({ schema, context }, wss);
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, config)));
     server.listen(config.port, config.host, resolve);
   });
+  // Made once the server listens: a WebSocket server re-emits a listen error, which graphql-ws
+  // would print as an internal error beside our one line.
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer({ schema, context }, wss);
   const { port } = server.address() as AddressInfo;
   publicUrl = `http://${config.host}:${port}`;
   cleanup.push(async () => {

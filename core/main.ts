@@ -9,6 +9,7 @@ import { buildLarderSchema, printLarderSchema } from './graphql/schema.js';
 import { schemaFile } from './paths.js';
 import { loadPlugins } from './plugin/loader.js';
 import { newPlugin } from './scaffold/new-plugin.js';
+import { StartupError } from './startup-error.js';
 
 const USAGE = `usage: larder <command>
   start          API, content app and workers in one process (the default)
@@ -20,7 +21,9 @@ const USAGE = `usage: larder <command>
   new-plugin N   write plugins/N/ from the plugin template`;
 
 async function serve(config: LarderConfig, roles: Roles): Promise<void> {
-  let running: RunningLarder | null = await startLarder(config, roles);
+  // Signals are ours from the first moment: one that comes while Larder starts, or a second one
+  // while it stops, exits at once, and the exit still stops a redis-server it started.
+  let running: RunningLarder | null = null;
   const shutdown = async (signal: string) => {
     if (!running) process.exit(1);
     const stopping = running;
@@ -31,6 +34,7 @@ async function serve(config: LarderConfig, roles: Roles): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  running = await startLarder(config, roles);
 }
 
 async function schemaText(config: LarderConfig): Promise<string> {
@@ -90,10 +94,12 @@ async function run(command: string): Promise<void> {
   }
 }
 
+// A bad setting (2) or something missing at start-up (1) is one line an operator can act on; any
+// other error is Larder's own, and its stack is what a bug report needs.
 run(process.argv[2] ?? 'start').catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartupError) {
     console.error(`larder: ${error.message}`);
-    process.exit(2);
+    process.exit(error instanceof ConfigError ? 2 : 1);
   }
   console.error(error);
   process.exit(1);

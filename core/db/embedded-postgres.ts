@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../logger.js';
+import { describeCause, StartupError } from '../startup-error.js';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -16,10 +17,20 @@ export async function startEmbeddedPostgres(dataDir: string, connections: number
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
   ]);
-  mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  let db: InstanceType<typeof PGlite>;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    throw new StartupError(`the embedded PostgreSQL cannot use ${dataDir} (${describeCause(error)}): move it aside, choose another LARDER_HOME, or set DATABASE_URL`);
+  }
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: connections });
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw new StartupError(`the embedded PostgreSQL cannot listen on 127.0.0.1 (${describeCause(error)}): bring up loopback, or set DATABASE_URL`);
+  }
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
   log.info({ dataDir, url }, 'embedded PostgreSQL (PGlite) started');
   return {

@@ -2,6 +2,7 @@ import { FlushMode, MikroORM, type EntityClass, type MigrationObject, type Optio
 import { Migration, MigrationRunner, MigrationStorage, Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import { describeCause, StartupError, urlTarget } from '../startup-error.js';
 import { coreEntities } from './entities/index.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
@@ -38,8 +39,21 @@ export function ormOptions(options: OrmOptions): Options<PostgreSqlDriver> {
   };
 }
 
+/**
+ * Sets the ORM up, then connects: a database it cannot reach is a StartupError naming it, in one
+ * line (the driver's error runs to a page), while a fault in the entities keeps its stack.
+ */
 export async function openOrm(options: OrmOptions): Promise<Orm> {
-  return MikroORM.init(ormOptions(options));
+  const orm = await MikroORM.init({ ...ormOptions(options), connect: false });
+  try {
+    await orm.connect();
+  } catch (error) {
+    await orm.close(true);
+    throw new StartupError(
+      `cannot connect to PostgreSQL at ${urlTarget(options.databaseUrl)} (${describeCause(error)}): start it, or correct DATABASE_URL`,
+    );
+  }
+  return orm;
 }
 
 /**
