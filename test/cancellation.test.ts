@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, followTask, TASK_FIELDS } from './support/tasks.js';
 import { dispatchTestTask, stateReached, testRuns } from './support/test-tasks.js';
+import type { LarderProcess } from './support/larder-process.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
 
 const CANCEL_GRACE_MS = 700;
 
 let t: TestLarder;
+let worker: LarderProcess;
 beforeAll(async () => {
   // Tasks run in a worker process: it hears of cancellations over Redis, as in production.
   t = await startTestLarder({ workers: 0, env: { LARDER_CANCEL_GRACE_MS: String(CANCEL_GRACE_MS) } });
-  await t.spawn('worker', { LARDER_WORKER_CONCURRENCY: '4' });
+  worker = await t.spawn('worker', { LARDER_WORKER_CONCURRENCY: '4' });
 });
 afterAll(async () => {
   await t?.stop();
@@ -54,8 +56,10 @@ describe('cancelling a task', () => {
     expect(Date.parse(nextDone.startedAt!)).toBeGreaterThanOrEqual(Date.parse(stopped.finishedAt!));
   });
 
-  it('fails a task that ignores its signal with CANCEL_TIMEOUT after the grace, and frees its resource', async () => {
-    const stubborn = await dispatchTestTask(t.client, { sleepMs: 60_000, exclusive: ['c:stubborn'], marker: 'stubborn', ignoreCancel: true });
+  it('fails a task that ignores its signal with CANCEL_TIMEOUT after the grace, frees its resource, and refuses its later writes', async () => {
+    // It sleeps on after the grace, while the next task on its resource runs and completes; then
+    // it tries to record that it finished.
+    const stubborn = await dispatchTestTask(t.client, { sleepMs: 4_000, exclusive: ['c:stubborn'], marker: 'stubborn', ignoreCancel: true });
     const next = await dispatchTestTask(t.client, { exclusive: ['c:stubborn'] });
     await stateReached(t, stubborn.id, 'RUNNING');
     const cancelledAt = Date.now();
@@ -66,7 +70,14 @@ describe('cancelling a task', () => {
     expect(Date.parse(failed.finishedAt!) - cancelledAt).toBeGreaterThanOrEqual(CANCEL_GRACE_MS - 50);
     const [run] = await testRuns(t, 'stubborn');
     expect(run!.abortedUs).not.toBeNull();
-    expect((await finished(t.client, next)).state).toBe('COMPLETED');
+    const nextDone = await finished(t.client, next);
+    expect(nextDone.state).toBe('COMPLETED');
+    expect(Date.parse(nextDone.finishedAt!)).toBeLessThan(run!.startedUs / 1000 + 4_000);
+
+    await worker.logged('a write of the task was refused');
+    expect(worker.output.find((line) => line.includes('a write of the task was refused'))).toContain(stubborn.id);
+    const [after] = await testRuns(t, 'stubborn');
+    expect(after!.finishedUs).toBeNull();
   });
 
   it('refuses to cancel a finished task (CONFLICT) or one that does not exist (NOT_FOUND)', async () => {

@@ -66,21 +66,24 @@ describe('a worker killed in the middle of a task', () => {
     expect((await t.sql<{ state: string }>('select state from task where id = $1', [long.id]))[0]!.state).toBe('FAILED');
   });
 
-  it('has its task failed (WORKER_GONE) when only it loses PostgreSQL, and when back it stops that task and works on', async () => {
+  it('has its task failed (WORKER_GONE) when only it loses PostgreSQL, and when back it stops that task, writes nothing more for it, and works on', async () => {
     // Only this worker reaches PostgreSQL through the proxy; the reaper here keeps its connection.
     const proxy = await TcpProxy.start(t.env.DATABASE_URL!);
     try {
       const worker = await t.spawn('worker', { DATABASE_URL: proxy.via(t.env.DATABASE_URL!) });
       const long = await dispatchTestTask(t.client, { sleepMs: 60_000, exclusive: ['cut-off'], marker: 'cut-off' });
-      await stateReached(t, long.id, 'RUNNING');
+      await until('the body to start', async () => (await testRuns(t, 'cut-off')).length > 0);
       await proxy.cut();
       const failed = await finished(t.client, long);
       expect(failed.error?.code).toBe('WORKER_GONE');
       await proxy.restore();
 
       // Its heartbeat tells it the task is no longer its own: the body is told to stop, and the
-      // outcome the reaper recorded stands.
-      await until('the body to be told to stop', async () => (await testRuns(t, 'cut-off'))[0]?.abortedUs != null);
+      // outcome the reaper recorded stands. The run was fenced when it was reaped, so even the
+      // body's record of being told to stop is refused.
+      await worker.logged('a write of the task was refused');
+      expect(worker.output.find((line) => line.includes('a write of the task was refused'))).toContain(long.id);
+      expect((await testRuns(t, 'cut-off'))[0]!.abortedUs).toBeNull();
       const after = await dispatchTestTask(t.client, { exclusive: ['cut-off'] });
       const done = await finished(t.client, after);
       expect(done.worker).toContain(`-${worker.child.pid}-`);

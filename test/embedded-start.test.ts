@@ -38,7 +38,7 @@ it('starts on the embedded defaults (no DATABASE_URL) and runs a create and an u
   );
   const done = await finished(client, task);
   expect(done.state).toBe('COMPLETED');
-  expect(done.worker).toMatch(/^.+-\d+-0$/);
+  expect(done.worker).toMatch(/^.+-\d+-[0-9a-f]{8}-0$/);
   const { fileRepository } = await client.data(`query ($id: ID!) { fileRepository(id: $id) { description } }`, { id: repo.id });
   expect(fileRepository).toEqual({ description: 'on PGlite' });
 

@@ -33,7 +33,7 @@ describe('task subscriptions across processes', () => {
     await t.client.data(`mutation ($id: ID!) { cancelTask(id: $id) { id } }`, { id: blocker.id });
     const events = (await following).map((e) => e.taskUpdated);
     expect(events.map((e) => e.state)).toEqual(['WAITING', 'RUNNING', 'COMPLETED']);
-    expect(events.at(-1)!.worker).toMatch(/-\d+-0$/);
+    expect(events.at(-1)!.worker).toMatch(/-\d+-[0-9a-f]{8}-0$/);
     expect(events.at(-1)!.worker).not.toContain(`-${process.pid}-`);
   });
 

@@ -2,10 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Content } from '../db/entities/content.js';
 import { Repository } from '../db/entities/repository.js';
 import { RepositoryVersion } from '../db/entities/repository-version.js';
+import { slowStatementForTest } from '../db/slow-statement.js';
 import { emSql } from '../db/sql.js';
 import { TaskFailure } from '../tasking/task-definition.js';
-import { discardIncompleteVersions } from './version-discard.js';
+import { discardAbandonedVersions, discardVersion } from './version-discard.js';
 import { pruneVersions } from './version-retention.js';
+
+/** The condition every change is made under (its value: the version's id): this writer's version is still there, incomplete. */
+const OWN_VERSION = 'exists (select 1 from repository_version where id = ? and not complete)';
 
 /**
  * Writes the next version of a repository while its task holds the repository exclusively.
@@ -13,7 +17,11 @@ import { pruneVersions } from './version-retention.js';
  * Membership is stored as ranges (see RepositoryContent), so the new version costs rows only for
  * what changes: adding writes a row that starts at the new number, removing closes a row there.
  * Until `finish()` the version is incomplete, invisible to every reader, and `discard()` (or the
- * next writer of the repository) rolls the change back.
+ * task's cleanup) rolls the change back.
+ *
+ * A writer touches only the version it made: each statement is conditional on that version row
+ * (by id) still being there and incomplete, so a writer whose version was rolled back (its task
+ * lost its reservations and was cleaned up) cannot change a later version that reuses the number.
  */
 export class VersionWriter {
   /** Whether this version has removed anything yet: until it has, there is nothing for `add` to restore. */
@@ -30,8 +38,7 @@ export class VersionWriter {
   }
 
   static async open(em: EntityManager, repositoryId: string, taskId: string | null): Promise<VersionWriter> {
-    // A leftover incomplete version can only belong to a task that died: the caller holds the lock.
-    await discardIncompleteVersions(em, repositoryId);
+    await discardAbandonedVersions(em, repositoryId, taskId);
     const repository = await em.findOneOrFail(Repository, { id: repositoryId });
     const base = await em.findOneOrFail(RepositoryVersion, { repository: repositoryId, number: repository.latestVersionNumber });
     const [{ next }] = await emSql<{ next: number }>(em, 'select coalesce(max(number), 0) + 1 as next from repository_version where repository_id = ?', [repositoryId]) as [{ next: number }];
@@ -43,21 +50,24 @@ export class VersionWriter {
   /** Content ids to be present in the new version; ids already present cost nothing. */
   async add(contentIds: readonly string[]): Promise<void> {
     if (contentIds.length === 0) return;
+    await slowStatementForTest(this.em, 'version-writer.add');
     const ids = [...new Set(contentIds)];
     if (this.removedAny) {
       await emSql(this.em, `update repository_content set version_removed = null
-        where repository_id = ? and version_removed = ? and content_id = any(?::uuid[])`, [this.repository.id, this.number, ids]);
+        where repository_id = ? and version_removed = ? and content_id = any(?::uuid[]) and ${OWN_VERSION}`,
+      [this.repository.id, this.number, ids, this.version.id]);
     }
     await emSql(this.em, `insert into repository_content (id, repository_id, content_id, version_added)
-      select larder_uuid7(), ?, c, ? from unnest(?::uuid[]) c
-      on conflict (repository_id, content_id) where version_removed is null do nothing`, [this.repository.id, this.number, ids]);
+      select larder_uuid7(), ?, c, ? from unnest(?::uuid[]) c where ${OWN_VERSION}
+      on conflict (repository_id, content_id) where version_removed is null do nothing`, [this.repository.id, this.number, ids, this.version.id]);
   }
+
 
   /** Remembers content a sync saw upstream, for `removeUnseen()` (mirroring). */
   async markSeen(contentIds: readonly string[]): Promise<void> {
     if (contentIds.length === 0) return;
     await emSql(this.em, `insert into version_staging (version_id, content_id) select ?, c from unnest(?::uuid[]) c
-      on conflict do nothing`, [this.version.id, [...new Set(contentIds)]]);
+      where ${OWN_VERSION} on conflict do nothing`, [this.version.id, [...new Set(contentIds)], this.version.id]);
   }
 
   async remove(contentIds: readonly string[]): Promise<void> {
@@ -99,7 +109,9 @@ export class VersionWriter {
       return null;
     }
     await this.em.transactional(async (tx) => {
-      await emSql(tx, 'update repository_version set complete = true, updated_at = now() where id = ?', [this.version.id]);
+      const completed = await emSql(tx, 'update repository_version set complete = true, updated_at = now() where id = ? and not complete returning id',
+        [this.version.id]);
+      if (completed.length === 0) throw new Error(`version ${this.number} of repository ${this.repository.id} was rolled back before it was complete`);
       await emSql(tx, 'update repository set latest_version_number = ?, updated_at = now() where id = ?', [this.number, this.repository.id]);
     });
     this.version.complete = true;
@@ -109,15 +121,15 @@ export class VersionWriter {
   }
 
   async discard(): Promise<void> {
-    await discardIncompleteVersions(this.em, this.repository.id);
+    await discardVersion(this.em, this.version.id);
   }
 
   private async removeWhere(condition: string, values: unknown[]): Promise<void> {
     this.removedAny = true;
-    await emSql(this.em, `delete from repository_content where repository_id = ? and version_added = ? and (${condition})`,
-      [this.repository.id, this.number, ...values]);
+    await emSql(this.em, `delete from repository_content where repository_id = ? and version_added = ? and (${condition}) and ${OWN_VERSION}`,
+      [this.repository.id, this.number, ...values, this.version.id]);
     await emSql(this.em, `update repository_content set version_removed = ? where repository_id = ? and version_removed is null
-      and (${condition})`, [this.number, this.repository.id, ...values]);
+      and (${condition}) and ${OWN_VERSION}`, [this.number, this.repository.id, ...values, this.version.id]);
   }
 
   /**
@@ -141,8 +153,8 @@ export class VersionWriter {
       this.removedAny = true;
       await emSql(this.em, `update repository_content rc set version_removed = ? from content c
         where rc.repository_id = ? and rc.version_removed is null and rc.version_added < ? and c.id = rc.content_id and c.type = ?
-          and exists (select 1 from (${added}) a where ${columns.map((col) => `a.${col} = c.${col}`).join(' and ')})`,
-      [this.number, this.repository.id, this.number, meta.discriminatorValue, ...args]);
+          and exists (select 1 from (${added}) a where ${columns.map((col) => `a.${col} = c.${col}`).join(' and ')}) and ${OWN_VERSION}`,
+      [this.number, this.repository.id, this.number, meta.discriminatorValue, ...args, this.version.id]);
     }
   }
 }

@@ -25,6 +25,22 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return nested.some((cause) => isDatabaseUnavailable(cause, depth + 1));
 }
 
+/**
+ * SQLSTATEs of a statement that lost a race rather than being wrong: a deadlock, a serialization
+ * failure, a lock or statement timeout. The same statement, tried again, may succeed.
+ */
+const CONTENTION_CODES = new Set(['40P01', '40001', '55P03', '57014']);
+
+/** True when trying the same work again may succeed: the database was away, or the statement lost a race. */
+export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
+  if (isDatabaseUnavailable(error)) return true;
+  if (!(error instanceof Error) || depth > 5) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONTENTION_CODES.has(code)) return true;
+  const nested = [error.cause, (error as { previous?: unknown }).previous];
+  return nested.some((cause) => isTransientDatabaseError(cause, depth + 1));
+}
+
 export interface RetryOptions {
   log: Logger;
   /** What is being retried, for the log. */
@@ -35,15 +51,16 @@ export interface RetryOptions {
 
 /**
  * Runs `work` until it succeeds, waiting with exponential backoff (50 ms doubling to 2 s) while
- * the database is unavailable. Any other error is rethrown at once.
+ * the error is transient (the database is away, a deadlock, a timeout). Any other error is
+ * rethrown at once.
  */
-export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryWhileTransient<T>(work: () => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!isDatabaseUnavailable(error) || options.givenUp?.()) throw error;
-      if (attempt === 0) options.log.warn({ err: error }, `database unavailable; retrying ${options.what}`);
+      if (!isTransientDatabaseError(error) || options.givenUp?.()) throw error;
+      if (attempt === 0) options.log.warn({ err: error }, `database unavailable or busy; retrying ${options.what}`);
       await delay(Math.min(50 * 2 ** attempt, 2_000));
     }
   }

@@ -2,6 +2,7 @@ import { FlushMode, MikroORM, type EntityClass, type MigrationObject, type Optio
 import { Migration, MigrationRunner, MigrationStorage, Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import { fenceConnection } from './write-fence.js';
 import { describeCause, StartupError, urlTarget } from '../startup-error.js';
 import { coreEntities } from './entities/index.js';
 
@@ -29,7 +30,11 @@ export function ormOptions(options: OrmOptions): Options<PostgreSqlDriver> {
       allOrNothing: true,
       snapshot: false,
     },
-    pool: { min: 0, max: options.poolSize },
+    // Statements of a task run carry its write fence (see write-fence.ts), whichever way they come.
+    pool: { min: 0, max: options.poolSize, afterCreate: (connection: Parameters<typeof fenceConnection>[0], done: (error: Error | null) => void) => {
+      fenceConnection(connection);
+      done(null);
+    } },
     forceUtcTimezone: true,
     // Writes happen only at an explicit flush: a query inside a check (or a failing task) must
     // never store a half-made object behind the caller's back.

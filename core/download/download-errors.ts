@@ -1,3 +1,4 @@
+import { ExpectedFailure } from '../expected-failure.js';
 import { DigestMismatch, SizeMismatch } from '../storage/digests.js';
 
 /**
@@ -26,15 +27,17 @@ export type DownloadErrorCode =
   /** The URL is not an http(s) URL, or a relative path would leave its base. */
   | 'INVALID_URL';
 
-export class DownloadError extends Error {
+export class DownloadError extends ExpectedFailure {
+  declare readonly code: DownloadErrorCode;
+
   constructor(
-    readonly code: DownloadErrorCode,
+    code: DownloadErrorCode,
     /** The URL without credentials. */
     readonly url: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, code, options);
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { ExpectedFailure } from '../expected-failure.js';
 
 /** The digests Larder keeps of every artifact: sha256 names it; the others serve clients (npm, PULP_MANIFEST). */
 export interface Digests {
@@ -17,12 +18,16 @@ export const DIGEST_ALGORITHMS = ['sha256', 'sha512', 'sha1', 'md5'] as const;
 export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
 /** An error whose code says the bytes were not the ones promised; nothing is stored after one. */
-export class DigestMismatch extends Error {
-  readonly code = 'DIGEST_MISMATCH';
+export class DigestMismatch extends ExpectedFailure {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'DIGEST_MISMATCH', options);
+  }
 }
 
-export class SizeMismatch extends Error {
-  readonly code = 'SIZE_MISMATCH';
+export class SizeMismatch extends ExpectedFailure {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'SIZE_MISMATCH', options);
+  }
 }
 
 /** Every digest Larder keeps, computed over bytes given in one piece or several. */

@@ -52,8 +52,12 @@ export class TaskDispatcher {
     this.inserts = new MicroBatch((tasks) => this.insert(tasks));
   }
 
-  dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}): Promise<Task> {
-    return this.inserts.call(this.newTask({ name, args, options }));
+  /**
+   * `fence` is the write fence token of the task run dispatching this one as its child: the
+   * dispatch is refused (FENCED) once that run has lost its reservations.
+   */
+  dispatch(name: string, args: Record<string, unknown>, options: DispatchOptions = {}, fence: string | null = null): Promise<Task> {
+    return this.inserts.call(this.newTask({ name, args, options }, fence));
   }
 
   /** Dispatches many tasks in one transaction, in the order given. */
@@ -68,21 +72,22 @@ export class TaskDispatcher {
     return rows.map(taskFromRow);
   }
 
-  private newTask({ name, args, options = {} }: DispatchRequest): NewTask {
+  private newTask({ name, args, options = {} }: DispatchRequest, fence: string | null = null): NewTask {
     if (!this.registry.has(name)) throw new Error(`no task named "${name}" is registered`);
     const exclusive = [...new Set(options.exclusiveResources ?? [])];
     const shared = [...new Set(options.sharedResources ?? [])].filter((r) => !exclusive.includes(r));
     const now = new Date();
     return {
       id: uuid7(now.getTime()), name, args, exclusiveResources: exclusive, sharedResources: shared,
-      parentTaskId: options.parentTaskId ?? null, taskGroupId: options.taskGroupId ?? null, createdAt: now,
+      parentTaskId: options.parentTaskId ?? null, taskGroupId: options.taskGroupId ?? null, createdAt: now, fence,
     };
   }
 
   private async handOff(rows: TaskRow[], runnable: string[]): Promise<void> {
     const handOff = Promise.all([this.queue.enqueue(runnable), this.bus.publish(rows)])
       .catch((error: unknown) => this.log.warn({ err: error }, 'handing dispatched tasks to Redis failed'));
-    await waitAtMost(handOff, HANDOFF_WAIT_MS);
+    // While Redis is known to be away, answer at once: the wake-up goes on trying meanwhile.
+    if (this.queue.connected) await waitAtMost(handOff, HANDOFF_WAIT_MS);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { TaskQueue } from './task-queue.js';
+import type { OwedWakeups } from './owed-wakeups.js';
 import type { TaskStore } from './task-store.js';
 
 /**
@@ -13,7 +13,9 @@ import type { TaskStore } from './task-store.js';
  *   every watchdog tick.
  * - A wake-up can also be lost without Redis losing anything (a process killed between its commit
  *   and its enqueue). A periodic sweep, run by one process at a time under a lease, re-enqueues
- *   runnable tasks that have waited longer than a sweep interval. A duplicate wake-up is harmless.
+ *   runnable tasks that have waited a while (see sweepTiming). A duplicate wake-up is harmless.
+ *
+ * What either finds is owed to Redis, not awaited: the sweep goes on during an outage.
  */
 export class QueueReconciler {
   private readonly epochKey: string;
@@ -21,7 +23,7 @@ export class QueueReconciler {
   constructor(
     private readonly redis: Redis,
     private readonly store: TaskStore,
-    private readonly queue: TaskQueue,
+    private readonly wakeups: OwedWakeups,
     prefix: string,
     private readonly holder: string,
     private readonly log: Logger,
@@ -36,15 +38,15 @@ export class QueueReconciler {
     const ids = await this.store.runnableWaiting();
     // On a fresh Redis (first start) there is nothing to put back and nothing to warn about.
     if (ids.length > 0) this.log.warn({ requeued: ids.length }, 'Redis had lost the task queue; re-enqueued the runnable tasks from PostgreSQL');
-    await this.queue.enqueue(ids);
+    this.wakeups.add(ids);
     return true;
   }
 
-  /** The periodic sweep, if this process holds the lease for this interval. */
-  async sweep(intervalMs: number): Promise<void> {
-    if (!(await this.store.takeLease('queue-sweep', this.holder, intervalMs))) return;
-    const ids = await this.store.runnableWaiting(intervalMs);
-    if (ids.length > 0) this.log.info({ requeued: ids.length }, 'sweep re-enqueued runnable tasks that waited a whole interval');
-    await this.queue.enqueue(ids);
+  /** One sweep, if this process takes the lease: re-queues runnable tasks untouched for `minAgeMs`. */
+  async sweep(minAgeMs: number, leaseMs: number): Promise<void> {
+    if (!(await this.store.takeLease('queue-sweep', this.holder, Math.round(leaseMs)))) return;
+    const ids = await this.store.runnableWaiting(minAgeMs);
+    if (ids.length > 0) this.log.info({ requeued: ids.length }, 'sweep re-enqueued runnable tasks whose wake-up was lost');
+    this.wakeups.add(ids);
   }
 }

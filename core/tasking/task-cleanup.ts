@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { retryWhileUnavailable } from '../db/availability.js';
+import { retryWhileTransient } from '../db/availability.js';
 import type { TaskError } from '../db/entities/task.js';
 import type { TaskState } from '../db/entities/task-state.js';
 import type { Orm } from '../db/orm.js';
@@ -33,7 +33,7 @@ export class TaskCleanups {
     const log = this.log.child({ task: task.id, taskName: task.name });
     for (const cleanup of this.cleanups) {
       try {
-        await retryWhileUnavailable(() => cleanup({ task, em: this.orm.em.fork() as EntityManager, log }), { log, what: 'a task cleanup' });
+        await retryWhileTransient(() => cleanup({ task, em: this.orm.em.fork() as EntityManager, log }), { log, what: 'a task cleanup' });
       } catch (error) {
         log.error({ err: error }, 'a task cleanup failed');
       }

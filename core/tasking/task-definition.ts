@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ExpectedFailure } from '../expected-failure.js';
 import type { Task } from '../db/entities/task.js';
 import type { Logger } from '../logger.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
@@ -37,8 +38,4 @@ export function defineTask<Args>(definition: TaskDefinition<Args>): TaskDefiniti
 }
 
 /** An error whose `code` is recorded on the failed task, for clients to act on. */
-export class TaskFailure extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
-  }
-}
+export class TaskFailure extends ExpectedFailure {}

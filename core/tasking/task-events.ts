@@ -47,6 +47,11 @@ export class TaskEventBus {
     await this.publisher.publish(this.eventChannel, JSON.stringify(rows.map((row) => ({ ...row, args: {} }))));
   }
 
+  /** Whether the publisher's connection to Redis is up now (what it sends while down waits for Redis). */
+  get connected(): boolean {
+    return this.publisher.status === 'ready';
+  }
+
   /** Says that these tasks are about to reach a final state; resolves once Redis has passed it on. */
   async announceEnding(taskIds: string[]): Promise<void> {
     await this.publisher.publish(this.endingChannel, JSON.stringify(taskIds));

@@ -1,15 +1,16 @@
 import type { Logger } from '../logger.js';
 import { TaskState } from '../db/entities/task-state.js';
 import { MicroBatch } from './micro-batch.js';
+import type { OwedWakeups } from './owed-wakeups.js';
 import type { TaskEventBus } from './task-events.js';
-import type { TaskQueue } from './task-queue.js';
 import type { TaskRow } from './task-row.js';
 import type { Finish, TaskStore } from './task-store.js';
 import { waitAtMost } from './wait-at-most.js';
 
 /**
  * How long a settle waits for Redis to pass on that tasks end. Processes whose subscription is
- * down stop trusting their caches anyway, so an outage must not hold tasks' endings back.
+ * down stop trusting their caches anyway, so an outage must not hold tasks' endings back (nor
+ * is it waited for while this process knows Redis is away).
  */
 const ANNOUNCE_WAIT_MS = 500;
 
@@ -17,9 +18,10 @@ const ANNOUNCE_WAIT_MS = 500;
  * State changes after dispatch: each is one conditional statement in PostgreSQL, then an event;
  * a task that reaches a final state also wakes the tasks that were waiting for its resources.
  * Starts and settles made at the same time share a transaction (see MicroBatch). Nothing waits
- * for events to reach Redis: one connection keeps them in order, and a lost one is made up for
- * by subscribers re-reading the row when their connection comes back. Only the announcement that
- * tasks end is awaited, before their settle, so caches of what they changed are dropped first.
+ * for events or wake-ups to reach Redis: one connection keeps events in order, a lost one is made
+ * up for by subscribers re-reading the row when their connection comes back, and wake-ups are
+ * owed until Redis takes them. Only the announcement that tasks end is awaited (briefly, and not
+ * while Redis is away), before their settle, so caches of what they changed are dropped first.
  */
 export class TaskLifecycle {
   private readonly starts = new Map<string, MicroBatch<string, TaskRow | null>>();
@@ -28,20 +30,17 @@ export class TaskLifecycle {
   constructor(
     readonly store: TaskStore,
     private readonly bus: TaskEventBus,
-    private readonly queue: TaskQueue,
+    private readonly wakeups: OwedWakeups,
     private readonly log: Logger,
   ) {
     this.settles = new MicroBatch(async (settles) => {
-      await waitAtMost(this.bus.announceEnding(settles.map((s) => s.id))
-        .catch((error: unknown) => this.log.warn({ err: error }, 'announcing that tasks end failed')), ANNOUNCE_WAIT_MS);
+      if (this.bus.connected) {
+        await waitAtMost(this.bus.announceEnding(settles.map((s) => s.id))
+          .catch((error: unknown) => this.log.warn({ err: error }, 'announcing that tasks end failed')), ANNOUNCE_WAIT_MS);
+      }
       const { settled, woken } = await this.store.settleMany(settles);
       void this.publish(settled.filter((row): row is TaskRow => row !== null));
-      // Committed already: a failure from here on must not look like the settle's (the queue
-      // retries until it is closed; after that, the sweep finds what it could not take).
-      if (woken.length > 0) {
-        await this.queue.enqueue(woken)
-          .catch((error: unknown) => this.log.warn({ err: error }, 'queueing the tasks a settle woke failed'));
-      }
+      this.wakeups.add(woken);
       return settled;
     });
   }
@@ -67,12 +66,20 @@ export class TaskLifecycle {
 
   /** Wakes what heads the queues of a task's resources (after an answer to its settle was lost). */
   async wakeAfter(row: TaskRow): Promise<void> {
-    await this.queue.enqueue(await this.store.wake(row.exclusive_resources, row.shared_resources));
+    this.wakeups.add(await this.store.wake(row.exclusive_resources, row.shared_resources));
+  }
+
+  /**
+   * Revokes a run's right to write before what it half-made is cleaned up: its body may still be
+   * running (a cancel grace ran out, the worker shuts down, the body failed with work in flight).
+   */
+  async fence(id: string): Promise<void> {
+    await this.store.fence([id]);
   }
 
   async saveProgress(id: string, reports: TaskRow['progress_reports']): Promise<void> {
     const row = await this.store.saveProgress(id, reports);
-    if (row) await this.publish([row]);
+    if (row) void this.publish([row]);
   }
 
   /**
@@ -84,7 +91,9 @@ export class TaskLifecycle {
     if (waiting) return waiting;
     const running = await this.store.setState(id, [TaskState.RUNNING], TaskState.CANCELING);
     if (running) {
-      await Promise.all([this.publish([running]), this.bus.requestCancel(id)]);
+      // Redis only makes the worker hear it sooner: its heartbeat tells it anyway.
+      void this.publish([running]);
+      this.bus.requestCancel(id).catch((error: unknown) => this.log.warn({ err: error, task: id }, 'sending a cancel request failed'));
       return running;
     }
     const now = await this.store.get(id);

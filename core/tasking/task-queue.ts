@@ -20,6 +20,7 @@ export interface TaskQueueOptions {
 
 /** The part of node-redis 3 (bee-queue's client) this module touches. */
 interface RedisClient {
+  readonly connected: boolean;
   on(event: 'ready', listener: () => void): void;
 }
 
@@ -82,6 +83,11 @@ export class TaskQueue {
       void this.reloadScripts();
       for (const listener of this.reconnectListeners) listener();
     });
+  }
+
+  /** Whether the connection to Redis is up now. */
+  get connected(): boolean {
+    return this.client().connected;
   }
 
   /** Called each time the connection to Redis is made again after it was lost. */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { retryWhileUnavailable } from '../db/availability.js';
+import { retryWhileTransient } from '../db/availability.js';
+import { isFencedWrite, outsideWriteFence, withWriteFence } from '../db/write-fence.js';
 import type { TaskError } from '../db/entities/task.js';
 import { TaskState } from '../db/entities/task-state.js';
 import type { Orm } from '../db/orm.js';
@@ -7,9 +8,10 @@ import type { Logger } from '../logger.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import type { UploadFiles } from '../upload/upload-files.js';
 import type { TaskDispatcher } from './dispatcher.js';
+import { FencedStorage } from './fenced-storage.js';
 import { ProgressTracker } from './progress.js';
 import type { TaskCleanups } from './task-cleanup.js';
-import type { TaskContext } from './task-definition.js';
+import { TaskFailure, type TaskContext } from './task-definition.js';
 import { describeError } from './task-error.js';
 import type { TaskLifecycle } from './task-lifecycle.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -19,6 +21,8 @@ import { RUNNING_STATES } from './task-store.js';
 export interface Outcome {
   state: TaskState;
   error: TaskError | null;
+  /** The function ended on a write the database refused: its run had been fenced. */
+  refusedWrite?: boolean;
 }
 
 export interface TaskRunDeps {
@@ -42,6 +46,12 @@ const TAKEN_OVER = null;
  * first: the task function's own end, or one forced on it (its cancel grace ran out, the worker
  * is shutting down, a reaper took the task over). A forced outcome does not wait for the function,
  * which is told to stop through its AbortSignal and may still be winding down.
+ *
+ * So the function runs under the run's write fence: every statement it makes (and every file it
+ * moves into the store, and every child it dispatches) takes effect only while the run holds its
+ * reservations. Before what a run half-made is cleaned up, the run is fenced; a reaper fences it
+ * before it fails the task; a settle takes the fence too. Nothing the function does after that
+ * can undo the cleanup or touch what the next holder of its resources writes.
  */
 export class TaskRun {
   private readonly abort = new AbortController();
@@ -51,8 +61,11 @@ export class TaskRun {
   private cancelTimer: NodeJS.Timeout | null = null;
   private taskLog: Logger | null = null;
 
+  private readonly fence: string;
+
   constructor(private readonly row: TaskRow, private readonly deps: TaskRunDeps) {
     this.forced = new Promise((resolve) => (this.force = resolve));
+    this.fence = `${row.id}/${row.worker}`;
   }
 
   /** Made when first needed: most runs of small tasks log nothing. */
@@ -64,7 +77,7 @@ export class TaskRun {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.abort.abort(new Error('the task was cancelled'));
+    this.stop(new Error('the task was cancelled'));
     const grace = this.deps.cancelGraceMs;
     this.cancelTimer = setTimeout(() => this.end({
       state: TaskState.FAILED,
@@ -74,38 +87,55 @@ export class TaskRun {
 
   /** Ends the run now with this outcome; the function is told to stop. */
   end(outcome: Outcome): void {
-    this.abort.abort(new Error(outcome.error?.description ?? 'the task was stopped'));
+    this.stop(new Error(outcome.error?.description ?? 'the task was stopped'));
     this.force(outcome);
   }
 
   /** A reaper failed the task while this worker was out of touch: stop, and record nothing. */
   takenOver(): void {
-    this.abort.abort(new Error('the task was taken over after its worker lost contact'));
+    this.stop(new Error('the task was taken over after its worker lost contact'));
     this.force(TAKEN_OVER);
+  }
+
+  /**
+   * Tells the function to stop. Its abort listeners run in the caller's async context, so they
+   * are called under the run's fence, as the function's own code is: what they write is the run's.
+   */
+  private stop(reason: Error): void {
+    withWriteFence(this.fence, () => this.abort.abort(reason));
   }
 
   /** Runs the task and records its outcome; `bodyEnded` is called once only the recording is left. */
   async execute(bodyEnded: () => void = () => undefined): Promise<void> {
     const { lifecycle } = this.deps;
     const created: string[] = [];
-    const progress = new ProgressTracker(async (reports) => {
+    // Saved on the tasking system's behalf, not the function's: outside the fence.
+    const progress = new ProgressTracker((reports) => outsideWriteFence(async () => {
       try {
         await lifecycle.saveProgress(this.row.id, reports);
       } catch (error) {
         this.log.warn({ err: error }, 'saving progress failed');
       }
+    }));
+    const body = withWriteFence(this.fence, () => this.body(created, progress));
+    // However late the function ends, say so if the database refused it a write.
+    void body.then((ended) => {
+      if (ended.refusedWrite) this.log.info('a write of the task was refused: the run had lost its reservations');
     });
-    const body = this.body(created, progress);
     const outcome = await Promise.race([body, this.forced]);
     if (this.cancelTimer) clearTimeout(this.cancelTimer);
     if (outcome === TAKEN_OVER) return;
     await progress.close(outcome.state);
     if (outcome.state !== TaskState.COMPLETED) {
-      await this.deps.cleanups.run({ id: this.row.id, name: this.row.name, ...outcome });
+      // The function may still be running, or have left work in flight: no write of its may land
+      // after (or during) the cleanup.
+      await retryWhileTransient(() => lifecycle.fence(this.row.id), this.retrying('fencing the task run'));
+      await this.deps.cleanups.run({ id: this.row.id, name: this.row.name, state: outcome.state, error: outcome.error });
     }
     bodyEnded();
     await this.record(outcome, created, progress.reports);
   }
+
 
   private async body(created: string[], progress: ProgressTracker): Promise<Outcome> {
     const { orm, registry, dispatcher } = this.deps;
@@ -122,19 +152,21 @@ export class TaskRun {
       get log() {
         return log();
       },
-      storage: this.deps.storage,
+      // Its files land in the store only while the run holds its reservations.
+      storage: new FencedStorage(this.deps.storage, orm),
       uploads: this.deps.uploads,
       signal: this.abort.signal,
       progress: (start) => progress.start(start),
       created: (id) => created.push(id),
-      // A child joins its parent's group unless told otherwise.
-      dispatch: (name, args, options = {}) => dispatcher.dispatch(name, args, {
+      // A child joins its parent's group unless told otherwise; it is dispatched only while this
+      // run holds its reservations.
+      dispatch: (name, args, options = {}) => outsideWriteFence(() => dispatcher.dispatch(name, args, {
         ...options, parentTaskId: options.parentTaskId ?? row.id, taskGroupId: options.taskGroupId ?? row.task_group_id,
-      }),
+      }, this.fence)),
     };
     try {
       const definition = registry.get(row.name);
-      if (!definition) throw Object.assign(new Error(`no task named "${row.name}" is registered on this worker`), { code: 'UNKNOWN_TASK' });
+      if (!definition) throw new TaskFailure(`no task named "${row.name}" is registered on this worker`, 'UNKNOWN_TASK');
       this.abort.signal.throwIfAborted();
       await definition.run(ctx);
       // Cancelled before it returned: what it left unflushed is dropped, and it counts as cancelled.
@@ -143,13 +175,22 @@ export class TaskRun {
       return { state: TaskState.COMPLETED, error: null };
     } catch (caught) {
       // Whatever a cancelled function throws on its way out, the outcome is that it was cancelled.
-      if (this.cancelled) return { state: TaskState.CANCELED, error: null };
-      const error = describeError(caught);
-      // An outcome with a code is one the task foresaw (bad upstream data, a conflict): news, not a fault to debug.
-      if (error.code !== 'INTERNAL_ERROR') this.log.info({ code: error.code, description: error.description }, 'task failed');
-      else if (!this.abort.signal.aborted) this.log.error({ err: caught }, 'task failed unexpectedly');
+      if (this.cancelled) return { state: TaskState.CANCELED, error: null, refusedWrite: isFencedWrite(caught) };
+      if (isFencedWrite(caught)) {
+        return { state: TaskState.FAILED, error: { code: 'FENCED', description: 'The task lost its reservations while it ran.' }, refusedWrite: true };
+      }
+      const { error, expected, reference } = describeError(caught);
+      // An expected failure is one the task foresaw (bad upstream data, a conflict): news, not a fault to debug.
+      if (expected) this.log.info({ code: error.code, description: error.description }, 'task failed');
+      else if (!this.abort.signal.aborted) this.log.error({ err: caught, reference }, 'task failed unexpectedly');
       return { state: TaskState.FAILED, error };
     }
+  }
+
+  private retrying(what: string) {
+    // The task's logger is made only if a retry has something to say.
+    const taskLog = () => this.log;
+    return { what, get log() { return taskLog(); } };
   }
 
   /**
@@ -159,20 +200,18 @@ export class TaskRun {
    */
   private async record(outcome: Outcome, created: string[], reports: TaskRow['progress_reports']): Promise<void> {
     const { lifecycle } = this.deps;
-    // The task's logger is made only if a retry has something to say.
-    const taskLog = () => this.log;
-    const retrying = (what: string) => ({ what, get log() { return taskLog(); } });
+    const { state, error } = outcome;
     let interrupted = false;
-    const settled = await retryWhileUnavailable(async () => {
+    const settled = await retryWhileTransient(async () => {
       try {
-        return await lifecycle.settle(this.row.id, { from: RUNNING_STATES, ...outcome, createdResources: created, progressReports: reports });
-      } catch (error) {
+        return await lifecycle.settle(this.row.id, { from: RUNNING_STATES, state, error, createdResources: created, progressReports: reports });
+      } catch (failure) {
         interrupted = true;
-        throw error;
+        throw failure;
       }
-    }, retrying('recording the task outcome'));
+    }, this.retrying('recording the task outcome'));
     if (!settled && interrupted) {
-      await retryWhileUnavailable(() => lifecycle.wakeAfter(this.row), retrying('waking blocked tasks'));
+      await retryWhileTransient(() => lifecycle.wakeAfter(this.row), this.retrying('waking blocked tasks'));
     }
   }
 }

@@ -13,6 +13,8 @@ export interface NewTask {
   parentTaskId: string | null;
   taskGroupId: string | null;
   createdAt: Date;
+  /** The fence token of the run that dispatches this task as its child (see larder_dispatch_batch). */
+  fence: string | null;
 }
 
 export interface Finish {
@@ -41,8 +43,10 @@ export interface WorkerIdentity {
 export interface HeartbeatNews {
   /** Tasks someone asked to cancel (CANCELING). */
   cancel: string[];
-  /** Tasks no longer this worker's: a reaper failed them while the worker was out of touch. */
+  /** Tasks no longer this worker's: fenced (a reaper took them while the worker was out of touch), or settled. */
   lost: string[];
+  /** Tasks PostgreSQL says this worker runs that it did not list: it lost track of them. */
+  stray: string[];
 }
 
 /** The tasking SQL functions (migrations core-0002, 0003 and 0007), one round trip each. */
@@ -54,7 +58,7 @@ export class TaskStore {
     const rows = await sql<{ id: string }>(this.orm, 'select larder_dispatch_batch($1) as id', [
       JSON.stringify(tasks.map((t) => ({
         id: t.id, name: t.name, args: t.args, exclusive: t.exclusiveResources, shared: t.sharedResources,
-        parent: t.parentTaskId, group: t.taskGroupId, createdAt: t.createdAt.toISOString(),
+        parent: t.parentTaskId, group: t.taskGroupId, createdAt: t.createdAt.toISOString(), fence: t.fence,
       }))),
     ]);
     return rows.map((r) => r.id);
@@ -97,7 +101,7 @@ export class TaskStore {
     const [row] = await sql<TaskRow>(
       this.orm,
       `update task set progress_reports = $2, updated_at = larder_now()
-       where id = $1 and state in ('RUNNING', 'CANCELING') returning *`,
+       where id = $1 and state in ('RUNNING', 'CANCELING') and fenced_at is null returning *`,
       [id, JSON.stringify(reports)],
     );
     return row ?? null;
@@ -132,13 +136,14 @@ export class TaskStore {
   }
 
   async heartbeat(worker: WorkerIdentity, running: string[]): Promise<HeartbeatNews> {
-    const rows = await sql<{ task_id: string; reason: 'CANCEL' | 'LOST' }>(
+    const rows = await sql<{ task_id: string; reason: 'CANCEL' | 'LOST' | 'STRAY' }>(
       this.orm, 'select * from larder_heartbeat($1, $2, $3, $4, $5)',
       [worker.name, worker.hostname, worker.pid, worker.startedAt, running],
     );
     return {
       cancel: rows.filter((r) => r.reason === 'CANCEL').map((r) => r.task_id),
       lost: rows.filter((r) => r.reason === 'LOST').map((r) => r.task_id),
+      stray: rows.filter((r) => r.reason === 'STRAY').map((r) => r.task_id),
     };
   }
 
@@ -151,7 +156,21 @@ export class TaskStore {
     await sql(this.orm, 'delete from worker where name = $1', [name]);
   }
 
-  /** Claims the unfinished tasks of dead workers (see larder_reap); each goes to one caller. */
+  /**
+   * Revokes these task runs' right to write (see larder_fence), ending their transactions in
+   * flight; returns the ids it fenced now.
+   */
+  async fence(ids: string[]): Promise<string[]> {
+    const rows = await sql<{ id: string }>(this.orm, 'select larder_fence($1) as id', [ids]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Makes sure every table (those of plugins and test support too) has the fence trigger. */
+  async installFences(): Promise<void> {
+    await sql(this.orm, 'select larder_install_fences()');
+  }
+
+  /** Claims the unfinished tasks of dead workers, fenced (see larder_reap); each goes to one caller. */
   async reap(ttlMs: number): Promise<TaskRow[]> {
     return sql<TaskRow>(this.orm, 'select * from larder_reap($1)', [ttlMs]);
   }

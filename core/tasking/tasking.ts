@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { LarderConfig } from '../config.js';
@@ -7,6 +8,7 @@ import { logOutages } from '../redis/outage-log.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import type { UploadFiles } from '../upload/upload-files.js';
 import { TaskDispatcher } from './dispatcher.js';
+import { OwedWakeups } from './owed-wakeups.js';
 import { QueueReconciler } from './queue-reconciler.js';
 import { TaskCleanups, type TaskCleanup } from './task-cleanup.js';
 import { TaskEventBus } from './task-events.js';
@@ -16,7 +18,11 @@ import type { TaskRegistry } from './task-registry.js';
 import { TaskStore } from './task-store.js';
 import { prepareTestTaskRuns } from './test-task-runs.js';
 import { Watchdog } from './watchdog.js';
+import { waitAtMost } from './wait-at-most.js';
 import { TaskWorker } from './worker.js';
+
+/** At shutdown, how long wake-ups still owed may take to reach Redis; the sweep finds the rest. */
+const WAKEUPS_DRAIN_MS = 2_000;
 
 export interface TaskingOptions {
   config: LarderConfig;
@@ -63,16 +69,23 @@ export async function startTasking(options: TaskingOptions): Promise<Tasking> {
     await producer.ready();
 
     const store = new TaskStore(orm);
-    const lifecycle = new TaskLifecycle(store, events, producer, log);
+    const wakeups = new OwedWakeups(producer, log);
+    // Stopped before the queue closes: wake-ups owed then go out if Redis takes them in time.
+    started.push(() => waitAtMost(wakeups.drained(), WAKEUPS_DRAIN_MS));
+    const lifecycle = new TaskLifecycle(store, events, wakeups, log);
     const dispatcher = new TaskDispatcher(store, producer, events, registry, log);
     const cleanups = new TaskCleanups(orm, log, options.cleanups);
     if (config.testTasks) await prepareTestTaskRuns(orm);
+    // Tables made after the core's migrations (plugins', test support) get the write fence too.
+    await store.installFences();
 
-    const processName = `${hostname()}-${process.pid}`;
-    const reconciler = new QueueReconciler(publisher, store, producer, config.redisPrefix, processName, log);
+    // New at every process start: a container restarted with the same hostname and pid must not
+    // pass for the worker that died in it (and keep its tasks from being reaped).
+    const processName = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const reconciler = new QueueReconciler(publisher, store, wakeups, config.redisPrefix, processName, log);
     const watchdog = new Watchdog(
       { lifecycle, cleanups, reconciler, queue: producer, log },
-      { tickMs: config.heartbeatIntervalMs, workerTtlMs: config.workerTtlMs, sweepIntervalMs: config.sweepIntervalMs },
+      { tickMs: config.heartbeatIntervalMs, workerTtlMs: config.workerTtlMs, sweepBoundMs: config.sweepIntervalMs },
     );
     watchdog.start();
     started.push(() => watchdog.stop());

@@ -9,7 +9,8 @@ import { reapDeadWorkers } from './worker-reaper.js';
 export interface WatchdogOptions {
   tickMs: number;
   workerTtlMs: number;
-  sweepIntervalMs: number;
+  /** A lost wake-up is made up for within this long (LARDER_SWEEP_MS). */
+  sweepBoundMs: number;
 }
 
 export interface WatchdogDeps {
@@ -21,14 +22,29 @@ export interface WatchdogDeps {
 }
 
 /**
+ * The sweep's timing for a bound B: it runs every B/2 and re-queues the tasks that have waited,
+ * by the database's clock, a little less than B/2; so a task whose wake-up was lost is re-queued
+ * at most B after it was last touched. Its lease is shorter than the period, so the process that
+ * swept last always finds it free when its own next turn comes.
+ */
+export function sweepTiming(boundMs: number): { periodMs: number; minAgeMs: number; leaseMs: number } {
+  const periodMs = boundMs / 2;
+  const marginMs = Math.min(periodMs / 5, 1_000);
+  return { periodMs, minAgeMs: periodMs - marginMs, leaseMs: periodMs * 0.8 };
+}
+
+/**
  * Every Larder process (api or worker) runs one: there is no singleton to lose. Each tick it
- * reaps dead workers, joins the lease for the sweep, and checks that Redis still has its queue;
- * PostgreSQL's conditional updates and leases make sure each piece of work is done once.
+ * reaps dead workers and checks that Redis still has its queue; on its own period it joins the
+ * lease for the sweep. PostgreSQL's conditional updates and leases make sure each piece of work is
+ * done once. PostgreSQL's work never waits for Redis: the Redis check runs apart, and what the
+ * sweep re-queues is owed until Redis takes it.
  */
 export class Watchdog {
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
-  private lastSweep = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private reaping: Promise<void> | null = null;
+  private sweeping: Promise<void> | null = null;
+  private checkingRedis: Promise<void> | null = null;
   /**
    * Since when this process has reached PostgreSQL without a failure (null: it is failing now).
    * Right after an outage every heartbeat looks old; reaping then would fail the tasks of workers
@@ -40,47 +56,55 @@ export class Watchdog {
   constructor(private readonly deps: WatchdogDeps, private readonly options: WatchdogOptions) {}
 
   start(): void {
-    this.deps.queue.onReconnect(() => void this.tick());
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
-    this.timer.unref();
-    void this.tick();
+    const every = (ms: number, work: () => void) => {
+      const timer = setInterval(work, ms);
+      timer.unref();
+      this.timers.push(timer);
+      work();
+    };
+    this.deps.queue.onReconnect(() => this.checkRedis());
+    every(this.options.tickMs, () => {
+      this.reap();
+      this.checkRedis();
+    });
+    every(sweepTiming(this.options.sweepBoundMs).periodMs, () => this.sweep());
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.ticking;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await Promise.all([this.reaping, this.sweeping, this.checkingRedis]);
   }
 
-  private tick(): Promise<void> {
-    this.ticking ??= this.work().finally(() => (this.ticking = null));
-    return this.ticking;
-  }
-
-  private async work(): Promise<void> {
-    const { lifecycle, cleanups, reconciler, log } = this.deps;
-    const trusted = this.reachableSince !== null && Date.now() - this.reachableSince >= this.options.workerTtlMs;
-    await this.guard('reaping dead workers', async () => {
-      if (!trusted) {
+  private reap(): void {
+    this.reaping ??= this.guard('reaping dead workers', async () => {
+      const { lifecycle, cleanups, log } = this.deps;
+      if (this.reachableSince === null || Date.now() - this.reachableSince < this.options.workerTtlMs) {
         // Still touch the database: that is how this process learns that an outage is over.
         await lifecycle.store.ping();
         return;
       }
       const reaped = await reapDeadWorkers(lifecycle, cleanups, this.options.workerTtlMs);
       if (reaped > 0) log.warn({ reaped }, 'failed the tasks of dead workers (WORKER_GONE)');
-    });
-    if (Date.now() - this.lastSweep >= this.options.sweepIntervalMs) {
-      this.lastSweep = Date.now();
-      await this.guard('sweeping for lost wake-ups', () => reconciler.sweep(this.options.sweepIntervalMs));
-    }
-    // Last: while Redis is away this waits for it, and PostgreSQL's work above need not.
-    await this.guard('checking that Redis still has the task queue', () => reconciler.recoverLostQueue());
+    }).finally(() => (this.reaping = null));
   }
 
-  private async guard(what: string, work: () => Promise<unknown>): Promise<void> {
+  private sweep(): void {
+    const { minAgeMs, leaseMs } = sweepTiming(this.options.sweepBoundMs);
+    this.sweeping ??= this.guard('sweeping for lost wake-ups', () => this.deps.reconciler.sweep(minAgeMs, leaseMs))
+      .finally(() => (this.sweeping = null));
+  }
+
+  /** While Redis is away this waits for it, apart from the database's work. */
+  private checkRedis(): void {
+    this.checkingRedis ??= this.guard('checking that Redis still has the task queue', () => this.deps.reconciler.recoverLostQueue(), false)
+      .finally(() => (this.checkingRedis = null));
+  }
+
+  /** Runs `work`, logging its failure; `database` work that succeeds says PostgreSQL is reachable. */
+  private async guard(what: string, work: () => Promise<unknown>, database = true): Promise<void> {
     try {
       await work();
-      this.reachableSince ??= Date.now();
+      if (database) this.reachableSince ??= Date.now();
     } catch (error) {
       if (!isDatabaseUnavailable(error)) {
         this.deps.log.warn({ err: error }, `watchdog: ${what} failed`);

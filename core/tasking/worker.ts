@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { retryWhileUnavailable } from '../db/availability.js';
+import { retryWhileTransient } from '../db/availability.js';
 import { TaskState } from '../db/entities/task-state.js';
 import type { TaskEventBus } from './task-events.js';
 import type { TaskQueue } from './task-queue.js';
 import { TaskRun, type TaskRunDeps } from './task-run.js';
-import type { WorkerIdentity } from './task-store.js';
+import { RUNNING_STATES, type WorkerIdentity } from './task-store.js';
 
 export interface WorkerOptions {
   name: string;
@@ -21,6 +21,11 @@ export interface WorkerDeps extends TaskRunDeps {
 /** After the shutdown grace, how long failing the unfinished tasks may take before the worker gives up on them. */
 const RECORD_MARGIN_MS = 5_000;
 
+const TASK_LOST = {
+  state: TaskState.FAILED,
+  error: { code: 'TASK_LOST', description: 'The worker running the task lost track of it (its outcome could not be recorded).' },
+};
+
 /**
  * Takes wake-ups from the queue, starts a task only when PostgreSQL says its reservations allow
  * it, runs it, records the outcome, and wakes whatever the task was blocking. It heartbeats so
@@ -35,6 +40,8 @@ export class TaskWorker {
   /** Tasks this worker is starting or running; `again` marks a wake-up that came meanwhile. */
   private readonly claims = new Map<string, { again: boolean }>();
   private readonly handling = new Set<Promise<void>>();
+  /** Tasks the last heartbeat said PostgreSQL has running here that this worker did not list. */
+  private strays = new Set<string>();
   private stopping = false;
 
   constructor(private readonly deps: WorkerDeps, private readonly options: WorkerOptions) {
@@ -82,10 +89,32 @@ export class TaskWorker {
     if (this.runs.size === 0) await this.deps.lifecycle.store.removeWorker(this.options.name);
   }
 
+  /**
+   * Tells PostgreSQL this worker lives and hears what changed for its tasks. Every task it is
+   * starting or running is listed: one that PostgreSQL has running here and that it listed in
+   * neither of two heartbeats in a row (a start may commit between listing and asking) is one it
+   * lost track of, e.g. after recording its outcome failed: it is failed, so that it cannot stay
+   * RUNNING under a live worker for ever.
+   */
   private async beat(): Promise<void> {
-    const news = await this.deps.lifecycle.store.heartbeat(this.identity, [...this.runs.keys()]);
+    // Only a run that existed when the heartbeat was sent had started by then: a task still being
+    // started comes back "lost" (not running yet) and must not be taken from its new run.
+    const running = new Set(this.runs.keys());
+    const news = await this.deps.lifecycle.store.heartbeat(this.identity, [...this.claims.keys()]);
     for (const taskId of news.cancel) this.runs.get(taskId)?.cancel();
-    for (const taskId of news.lost) this.runs.get(taskId)?.takenOver();
+    for (const taskId of news.lost) if (running.has(taskId)) this.runs.get(taskId)?.takenOver();
+    const lost = news.stray.filter((taskId) => this.strays.has(taskId) && !this.claims.has(taskId));
+    this.strays = new Set(news.stray.filter((taskId) => !this.claims.has(taskId)));
+    for (const taskId of lost) await this.failStray(taskId);
+  }
+
+  private async failStray(taskId: string): Promise<void> {
+    const { lifecycle, cleanups, log } = this.deps;
+    log.error({ task: taskId, worker: this.options.name }, 'a task PostgreSQL has running on this worker is not running here; failing it (TASK_LOST)');
+    await lifecycle.fence(taskId);
+    const row = await lifecycle.store.get(taskId);
+    if (row) await cleanups.run({ id: row.id, name: row.name, ...TASK_LOST });
+    await lifecycle.settle(taskId, { from: RUNNING_STATES, ...TASK_LOST });
   }
 
   private track(handling: Promise<void>): Promise<void> {
@@ -132,7 +161,7 @@ export class TaskWorker {
       let row = null;
       do {
         claim.again = false;
-        row = await retryWhileUnavailable(() => lifecycle.start(taskId, this.options.name), {
+        row = await retryWhileTransient(() => lifecycle.start(taskId, this.options.name), {
           log, what: 'starting a task', givenUp: () => this.stopping,
         });
       } while (!row && claim.again);

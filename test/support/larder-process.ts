@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../core/paths.js';
@@ -25,9 +26,43 @@ export function spawnLarder(command: string, env: Record<string, string>): Larde
   return spawnNode(join('dist', 'core', 'main.js'), [command], env);
 }
 
+/**
+ * Runs `larder <command>` as a container would: in UTS and PID namespaces of its own, with
+ * `hostname` as its host name and pid 1, so a restarted "container" has the same name and pid
+ * as the one before. Killing it (even SIGKILL) kills what runs inside.
+ */
+export function spawnLarderContained(command: string, hostname: string, env: Record<string, string>): LarderProcess {
+  const script = `hostname ${hostname} && exec "${process.execPath}" ${join('dist', 'core', 'main.js')} ${command}`;
+  const contained = spawnProgram('unshare', ['--uts', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', '-c', script], env);
+  return {
+    ...contained,
+    // unshare waits for its child with SIGTERM and SIGINT blocked: signal the program inside, and
+    // unshare ends with its exit status.
+    async stop(signal = 'SIGTERM') {
+      const inside = childOf(contained.child.pid!);
+      if (inside !== null && signal !== 'SIGKILL') process.kill(inside, signal);
+      else return contained.stop(signal);
+      return contained.exited;
+    },
+  };
+}
+
+function childOf(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs a built script (a path from the project folder) as its own OS process, with exactly `env` (plus PATH and HOME). */
 export function spawnNode(script: string, args: string[], env: Record<string, string>): LarderProcess {
-  const child = spawn(process.execPath, [script, ...args], {
+  return spawnProgram(process.execPath, [script, ...args], env);
+}
+
+function spawnProgram(program: string, args: string[], env: Record<string, string>): LarderProcess {
+  const script = args.join(' ');
+  const child = spawn(program, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +84,7 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
     ? Promise.resolve()
     : new Promise<void>((resolve, reject) => {
       awaited.add({ text, resolve });
-      void exited.then((code) => reject(new Error(`${script} ${args.join(' ')} exited (${code}) before logging "${text}":\n${output.join('\n')}`)));
+      void exited.then((code) => reject(new Error(`${program} ${script} exited (${code}) before logging "${text}":\n${output.join('\n')}`)));
     });
   const url = logged('"msg":"Larder is listening"')
     .then(() => /"url":"(http:[^"]+)"/.exec(output.find((line) => line.includes('"msg":"Larder is listening"'))!)![1]!);

@@ -48,7 +48,8 @@ export class PrivateRedis {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async kill(): Promise<void> {
+  /** Kills the server (SIGKILL) and leaves it down: an outage, until `restart()`. */
+  async kill(): Promise<void> {
     const child = this.child;
     this.child = null;
     if (!child || child.exitCode !== null) return;

@@ -8,7 +8,7 @@ import { startLarder, type RunningLarder } from '../../core/app.js';
 import { loadConfig } from '../../core/config.js';
 import { createTestDatabase } from './database.js';
 import { GraphQLClient } from './graphql-client.js';
-import { spawnLarder, type LarderProcess } from './larder-process.js';
+import { spawnLarder, spawnLarderContained, type LarderProcess } from './larder-process.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 export interface TestLarder {
@@ -22,8 +22,11 @@ export interface TestLarder {
   redisProxy: TcpProxy | null;
   /** A query on the test's database, straight (never through a proxy). */
   sql<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<Row[]>;
-  /** Starts `larder <role>` as its own process on this test's database and Redis prefix; stopped by `stop()`. */
-  spawn(role: Role, env?: Record<string, string>): Promise<LarderProcess>;
+  /**
+   * Starts `larder <role>` as its own process on this test's database and Redis prefix; stopped by
+   * `stop()`. With `container`, it runs as in a container of that host name (see spawnLarderContained).
+   */
+  spawn(role: Role, env?: Record<string, string>, options?: { container?: string }): Promise<LarderProcess>;
   stop(): Promise<void>;
 }
 
@@ -119,8 +122,9 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     async sql<Row>(text: string, values: unknown[] = []) {
       return (await pool.query(text, values)).rows as Row[];
     },
-    async spawn(role, extra = {}) {
-      const child = spawnLarder(role, { ...env, LARDER_WORKERS: '1', PORT: '0', ...extra, LOG_LEVEL: 'info' });
+    async spawn(role, extra = {}, options = {}) {
+      const childEnv = { ...env, LARDER_WORKERS: '1', PORT: '0', ...extra, LOG_LEVEL: 'info' };
+      const child = options.container ? spawnLarderContained(role, options.container, childEnv) : spawnLarder(role, childEnv);
       processes.push(child);
       await ready(child, role);
       return child;

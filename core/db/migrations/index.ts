@@ -7,6 +7,7 @@ import { IncompleteVersionIndex } from './0005-incomplete-version-index.js';
 import { StartByKey } from './0006-start-by-key.js';
 import { SetBasedTasking } from './0007-set-based-tasking.js';
 import { SetBasedTaskingCatchUp } from './0008-set-based-tasking-catch-up.js';
+import { WriteFencing } from './0009-write-fencing.js';
 
 export const coreMigrations: MigrationObject[] = [
   { name: 'core-0001-tables', class: CoreTables },
@@ -17,4 +18,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0006-start-by-key', class: StartByKey },
   { name: 'core-0007-set-based-tasking', class: SetBasedTasking },
   { name: 'core-0008-set-based-tasking-catch-up', class: SetBasedTaskingCatchUp },
+  { name: 'core-0009-write-fencing', class: WriteFencing },
 ];
