@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { versionPaths } from './support/content.js';
 import { FileRepositorySteps } from './support/file-repository.js';
 import { FileTree } from './support/file-tree.js';
 import type { LarderProcess } from './support/larder-process.js';
 import { finished, type TaskView } from './support/tasks.js';
-import { stateReached } from './support/test-tasks.js';
+import { dispatchTestTask, stateReached } from './support/test-tasks.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
 import { Upstream } from './support/upstream.js';
 import { until } from './support/wait.js';
@@ -122,13 +125,14 @@ describe('a sync whose reservation is released while its statement still runs', 
     const sync = await dispatchSync(repositoryId, remoteId);
     await syncInSlowStatement(sync);
     frozen.child.kill('SIGSTOP');
+    let other: LarderProcess | null = null;
     try {
       const next = await modify(repositoryId, [], [b]);
       const failed = await finished(t.client, sync);
       expect(failed.error?.code).toBe('WORKER_GONE');
-      const other = await t.spawn('worker');
+      other = await t.spawn('worker');
       const modified = await finished(t.client, next);
-      expect(modified).toMatchObject({ state: 'COMPLETED', worker: expect.stringContaining(`-${other.child.pid}-`) });
+      expect(modified).toMatchObject({ state: 'COMPLETED', worker: expect.stringContaining(`-${other!.child.pid}-`) });
       expect((await steps.latest(repositoryId)).number).toBe(2);
     } finally {
       frozen.child.kill('SIGCONT');
@@ -139,5 +143,25 @@ describe('a sync whose reservation is released while its statement still runs', 
 
     expect(await t.sql('select 1 from repository_version where not complete')).toEqual([]);
     await expectWhole(repositoryId, ['a.txt']);
+    expect(await frozen.stop()).toBe(0);
+    expect(await other!.stop()).toBe(0);
+  });
+});
+
+describe('a task body that wakes after CANCEL_TIMEOUT', () => {
+  it('dispatches no child task and moves no file into the artifact store', async () => {
+    const worker = await t.spawn('worker');
+    const bytes = `written too late ${Date.now()}`;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const late = await dispatchTestTask(t.client, { sleepMs: 2_500, ignoreCancel: true, lateFile: bytes, exclusive: ['late'] });
+    await stateReached(t, late.id, 'RUNNING');
+    await t.client.data(`mutation ($id: ID!) { cancelTask(id: $id) { id } }`, { id: late.id });
+    expect((await finished(t.client, late)).error?.code).toBe('CANCEL_TIMEOUT');
+
+    await worker.logged(REFUSED);
+    expect(refusedFor(worker, late.id)).toBe(true);
+    expect(await t.sql('select id from task where parent_task_id = $1', [late.id])).toEqual([]);
+    expect(await t.sql('select id from artifact where sha256 = $1', [sha256])).toEqual([]);
+    expect(existsSync(join(t.env.LARDER_HOME!, 'storage', 'artifact', sha256.slice(0, 2), sha256.slice(2)))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { RepositoryVersion } from '../db/entities/repository-version.js';
 import { beginTestRun, endTestRun } from './test-task-runs.js';
 import { defineTask, TaskFailure, type TaskContext } from './task-definition.js';
@@ -13,6 +14,11 @@ export interface TestTaskArgs {
   children?: number;
   /** Creates an incomplete version of this repository first, as a sync that dies half-way would leave. */
   incompleteVersionOf?: string | null;
+  /**
+   * After sleeping, dispatches a child test task and moves these bytes into the artifact store:
+   * writes that a run which lost its reservations meanwhile must not make.
+   */
+  lateFile?: string | null;
 }
 
 function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
@@ -29,6 +35,15 @@ async function createIncompleteVersion(ctx: TaskContext<TestTaskArgs>, repositor
   const [latest] = await ctx.em.find(RepositoryVersion, { repository: repositoryId }, { orderBy: { number: 'desc' }, limit: 1 });
   ctx.em.create(RepositoryVersion, { repository: repositoryId, number: (latest?.number ?? 0) + 1, taskId: ctx.task.id });
   await ctx.em.flush();
+}
+
+async function writeLate(ctx: TaskContext<TestTaskArgs>, bytes: string): Promise<void> {
+  const attempts = await Promise.allSettled([
+    ctx.dispatch('core.test', { sleepMs: 0, fail: false }),
+    ctx.storage.stage(Readable.from([Buffer.from(bytes)])).then((staged) => ctx.storage.commit(staged)),
+  ]);
+  const refused = attempts.find((attempt) => attempt.status === 'rejected');
+  if (refused) throw refused.reason;
 }
 
 /**
@@ -51,6 +66,7 @@ export const testTask = defineTask<TestTaskArgs>({
       await abortSeen;
       throw error;
     }
+    if (args.lateFile != null) await writeLate(ctx, args.lateFile);
     if (run) await endTestRun(ctx, run, 'finished_at');
     if (args.fail) throw new TaskFailure('the test task failed as asked', 'TEST_FAILURE');
   },

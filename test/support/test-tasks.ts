@@ -12,16 +12,17 @@ export interface TestTaskSpec {
   ignoreCancel?: boolean;
   children?: number;
   incompleteVersionOf?: string;
+  lateFile?: string;
 }
 
 /** Dispatches the test task (LARDER_TEST_TASKS=1) through the API, as a client would. */
 export async function dispatchTestTask(client: GraphQLClient, spec: TestTaskSpec): Promise<TaskView> {
   const { dispatchTestTask } = await client.data(
     `mutation ($sleepMs: Int!, $exclusive: [String!], $shared: [String!], $fail: Boolean, $taskGroupId: ID, $marker: String,
-               $ignoreCancel: Boolean, $children: Int, $incompleteVersionOf: ID) {
+               $ignoreCancel: Boolean, $children: Int, $incompleteVersionOf: ID, $lateFile: String) {
        dispatchTestTask(sleepMs: $sleepMs, exclusiveResources: $exclusive, sharedResources: $shared, fail: $fail,
                         taskGroupId: $taskGroupId, marker: $marker, ignoreCancel: $ignoreCancel, children: $children,
-                        incompleteVersionOf: $incompleteVersionOf) { ${TASK_FIELDS} } }`,
+                        incompleteVersionOf: $incompleteVersionOf, lateFile: $lateFile) { ${TASK_FIELDS} } }`,
     { sleepMs: 0, ...spec },
   );
   return dispatchTestTask;

@@ -16,7 +16,8 @@ export class TestTaskResolver {
   @Mutation(() => Task, {
     description: 'Test support (LARDER_TEST_TASKS=1): a task that sleeps, then succeeds or fails. `marker` records each run '
       + 'of its body; `ignoreCancel` keeps it sleeping when cancelled; `children` dispatches child tasks first; '
-      + '`incompleteVersionOf` leaves an incomplete version of that repository, as a sync dying half-way would.',
+      + '`incompleteVersionOf` leaves an incomplete version of that repository, as a sync dying half-way would; '
+      + '`lateFile`, after the sleep, dispatches a child and stores those bytes as a file.',
   })
   async dispatchTestTask(
     @Arg('sleepMs', () => Int) sleepMs: number,
@@ -29,13 +30,14 @@ export class TestTaskResolver {
     @Arg('ignoreCancel', () => Boolean, { nullable: true }) ignoreCancel?: boolean,
     @Arg('children', () => Int, { nullable: true }) children?: number,
     @Arg('incompleteVersionOf', () => ID, { nullable: true }) incompleteVersionOf?: string,
+    @Arg('lateFile', () => String, { nullable: true }) lateFile?: string,
   ): Promise<Task> {
     allowTestTasks(ctx);
     if (sleepMs < 0 || sleepMs > 3_600_000) throw badInput('sleepMs must be between 0 and 3600000', 'sleepMs');
     if ((children ?? 0) < 0 || (children ?? 0) > 100) throw badInput('children must be between 0 and 100', 'children');
     const args: TestTaskArgs = {
       sleepMs, fail: fail ?? false, marker: marker ?? null, ignoreCancel: ignoreCancel ?? false, children: children ?? 0,
-      incompleteVersionOf: incompleteVersionOf ?? null,
+      incompleteVersionOf: incompleteVersionOf ?? null, lateFile: lateFile ?? null,
     };
     return ctx.services.tasks.dispatch('core.test', { ...args }, { exclusiveResources, sharedResources, taskGroupId });
   }
