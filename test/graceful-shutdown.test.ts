@@ -33,6 +33,10 @@ describe('a worker process told to stop (SIGTERM)', () => {
     expect(failed.state).toBe('FAILED');
     expect(failed.error?.code).toBe('WORKER_SHUTDOWN');
     expect(Date.parse(failed.finishedAt!) - termAt).toBeGreaterThanOrEqual(GRACE_MS - 100);
+    // Its run was fenced before it was failed and cleaned up: nothing its body still did could land.
+    const fences = await t.sql<{ id: string; fenced: boolean }>(
+      `select id, fenced_at is not null and fenced_at <= finished_at as fenced from task where id = any($1)`, [[short.id, long.id]]);
+    expect(Object.fromEntries(fences.map((row) => [row.id, row.fenced]))).toEqual({ [short.id]: false, [long.id]: true });
     expect(await t.sql(`select id from task where state in ('RUNNING', 'CANCELING')`)).toEqual([]);
     expect(await t.sql('select name from worker')).toEqual([]);
     expect(await testRuns(t, 'late')).toEqual([]);
