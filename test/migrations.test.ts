@@ -27,7 +27,7 @@ const RELEASED: Record<string, string> = {
   'core-0006-start-by-key': '10d346ca55daf4eefe7dd2b3f84f85d5fc0f6af5e2efde67877c5652b998f173',
   'core-0007-set-based-tasking': 'bf0f2687eefe91adf5abf635753c93c1822c0a6d135cc0fd6246fc36db984ec0',
   'core-0008-set-based-tasking-catch-up': '94d2874fa429d3c8fe75c20933aefa71f71e64a8d4a433586b37e571190f2d85',
-  'core-0009-write-fencing': 'cecc15f9dfce161011ad29e845110addfc242bc584a0aebb5caca8d2061332d4',
+  'core-0009-write-fencing': 'ddd95cbad13f500d1e20125354c666521482cb4ba940d87fd482cbf4363f4367',
   'file-0001-columns': 'eb8d7ce28fa3a7151201fffa88f41fbbdc9568d74094b5ee5e01e527136d4ec8',
   'npm-0001-columns': '3a6dd07297c87163d2b54fc96a9130509f4feb9912be6809b56704cc584618fd',
 };

@@ -121,7 +121,7 @@ begin
     while not pg_try_advisory_xact_lock(v_key.k1, v_key.k2) loop
       perform pg_terminate_backend(l.pid) from pg_locks l
       where l.locktype = 'advisory' and l.objsubid = 2 and l.mode = 'ShareLock' and l.granted
-        and l.pid <> pg_backend_pid()
+        and l.database = (select oid from pg_database where datname = current_database()) and l.pid <> pg_backend_pid()
         and l.classid = (v_key.k1::bigint & 4294967295)::oid and l.objid = (v_key.k2::bigint & 4294967295)::oid;
       perform pg_sleep(0.01);
     end loop;
