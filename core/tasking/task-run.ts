@@ -136,7 +136,6 @@ export class TaskRun {
     await this.record(outcome, created, progress.reports);
   }
 
-
   private async body(created: string[], progress: ProgressTracker): Promise<Outcome> {
     const { orm, registry, dispatcher } = this.deps;
     const row = this.row;
