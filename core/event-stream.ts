@@ -1,7 +1,7 @@
 /**
- * A push-fed async iterator for subscriptions. Unlike an async generator it can be closed while
- * a consumer waits on `next()`, so a client that unsubscribes from a quiet stream frees its
- * listener at once.
+ * A push-fed async iterator of events, for whoever follows them (a GraphQL subscription). Unlike
+ * an async generator it can be closed while a consumer waits on `next()`, so a client that
+ * unsubscribes from a quiet stream frees its listener at once.
  */
 export class EventStream<T> implements AsyncIterableIterator<T> {
   private readonly buffer: T[] = [];

@@ -20,8 +20,9 @@ export { TaskState } from './db/entities/task-state.js';
 export { createBaseResolver, createReadResolver, type BaseResolverOptions, type ReadResolverOptions } from './graphql/base-resolver.js';
 export { authorize, type AccessRequest, type Action } from './graphql/authorization.js';
 export type { GraphQLContext, ApiServices } from './graphql/context.js';
-export { apiError, badInput, conflict, forbidden, isUuid, notFound, type ErrorCode } from './graphql/errors.js';
-export { DateTime, JSONScalar, SafeInt } from './graphql/scalars.js';
+export { apiError, badInput, conflict, forbidden, notFound, type ErrorCode } from './graphql/errors.js';
+export { isUuid } from './db/uuid7.js';
+export { DateTime, JSONScalar, SafeInt } from './scalars.js';
 
 export {
   definePlugin, type ContentHandler, type ContentRequest, type HttpRoute, type LarderPlugin, type RouteContext,

@@ -1,6 +1,5 @@
 import type { Orm } from '../db/orm.js';
-import { sql } from '../db/sql.js';
-import { escapeLike } from '../graphql/label-select.js';
+import { escapeLike, sql } from '../db/sql.js';
 import type { ServingTarget } from './serving-target.js';
 
 /** A file the content app can serve: stored (artifact) or, for on-demand content, still upstream. */

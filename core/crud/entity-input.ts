@@ -1,6 +1,7 @@
 import type { EntityClass, EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, isUuid, notFound } from '../graphql/errors.js';
+import { isUuid } from '../db/uuid7.js';
+import { conflict, notFound } from '../graphql/errors.js';
 
 /** Narrower targets for `<relation>Id` inputs, e.g. `{ remoteId: FileRemote }` on a file repository. */
 export type References = Record<string, EntityClass<object>>;

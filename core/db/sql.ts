@@ -38,3 +38,8 @@ export async function emSql<Row>(em: EntityManager, text: string, values: readon
   const result = (await query) as { rows: Row[] };
   return result.rows;
 }
+
+/** A value that a LIKE pattern matches literally (`%`, `_` and `\` escaped). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -3,10 +3,11 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, type ClassType } from 'ty
 import { checkReferences, checkUnique, type References } from '../crud/entity-input.js';
 import { createObject } from '../crud/object-writes.js';
 import { Task } from '../db/entities/task.js';
+import { isUuid } from '../db/uuid7.js';
 import { objectResource } from '../tasking/resources.js';
 import { authorize } from './authorization.js';
 import type { GraphQLContext } from './context.js';
-import { isUuid, notFound } from './errors.js';
+import { notFound } from './errors.js';
 import { createListing, type ListingOptions } from './listing.js';
 import type { OrderSpec } from './pagination.js';
 

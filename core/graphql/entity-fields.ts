@@ -1,7 +1,7 @@
 import { MetadataStorage } from '@mikro-orm/core';
 import { GraphQLID, GraphQLScalarType } from 'graphql';
 import { Float, getMetadataStorage, Int } from 'type-graphql';
-import { DateTime, SafeInt } from './scalars.js';
+import { DateTime, SafeInt } from '../scalars.js';
 
 export type ScalarKind = 'String' | 'ID' | 'Int' | 'Float' | 'SafeInt' | 'Boolean' | 'DateTime' | 'Enum';
 

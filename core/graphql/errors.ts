@@ -13,9 +13,3 @@ export const notFound = (type: string, id: string) => apiError('NOT_FOUND', `${t
 export const conflict = (message: string) => apiError('CONFLICT', message);
 export const badInput = (message: string, field?: string) => apiError('BAD_USER_INPUT', message, field ? { field } : {});
 export const forbidden = (message: string) => apiError('FORBIDDEN', message);
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}

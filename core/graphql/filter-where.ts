@@ -1,5 +1,6 @@
+import { escapeLike } from '../db/sql.js';
 import type { ExtraFilterField } from './filter-input.js';
-import { escapeLike, labelSelectWhere, parseLabelSelect } from './label-select.js';
+import { labelSelectWhere, parseLabelSelect } from './label-select.js';
 import type { FieldFilter, Operator } from './types/operator-filters.js';
 
 type FilterValue = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { raw } from '@mikro-orm/core';
+import { escapeLike } from '../db/sql.js';
 import { badInput } from './errors.js';
 
 export type LabelTerm =
@@ -38,8 +39,4 @@ export function labelSelectWhere(terms: LabelTerm[]): object[] {
       case 'missing': return { [exists]: false };
     }
   });
-}
-
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -7,11 +7,12 @@ import type { Repository } from '../db/entities/repository.js';
 import { RepositoryVersion } from '../db/entities/repository-version.js';
 import { Task } from '../db/entities/task.js';
 import { emSql } from '../db/sql.js';
+import { isUuid } from '../db/uuid7.js';
 import { objectResource } from '../tasking/resources.js';
 import { authorize } from './authorization.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
-import { badInput, isUuid, notFound } from './errors.js';
+import { badInput, notFound } from './errors.js';
 
 /** What the plugin's sync task gets from `sync<X>`. */
 export interface SyncArgs {

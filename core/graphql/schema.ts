@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import type { LarderPlugin } from '../plugin/definition.js';
+import { DateTime } from '../scalars.js';
 import { ContentArtifactResolver, ArtifactResolver, ContentResolver } from './resolvers/content-resolver.js';
 import { DistributionResolver } from './resolvers/distribution-resolver.js';
 import { PublicationResolver } from './resolvers/publication-resolver.js';
@@ -13,7 +14,6 @@ import { TestTaskResolver } from './resolvers/test-task-resolver.js';
 import { UploadResolver } from './resolvers/upload-resolver.js';
 import { MaintenanceResolver } from './resolvers/maintenance-resolver.js';
 import { WorkerResolver } from './resolvers/worker-resolver.js';
-import { DateTime } from './scalars.js';
 
 const coreResolvers = [
   TaskResolver, TaskGroupResolver, TestTaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver,

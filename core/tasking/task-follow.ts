@@ -1,6 +1,6 @@
 import type { Task } from '../db/entities/task.js';
 import { isFinalTaskState, TaskState } from '../db/entities/task-state.js';
-import { EventStream } from '../graphql/event-stream.js';
+import { EventStream } from '../event-stream.js';
 import type { TaskEventBus } from './task-events.js';
 
 const RANK: Record<TaskState, number> = {

@@ -3,7 +3,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isUuid } from '../graphql/errors.js';
+import { isUuid } from '../db/uuid7.js';
 
 /** The body of a chunk had more or fewer bytes than its Content-Range said. */
 export class ChunkLengthMismatch extends Error {}

@@ -1,6 +1,6 @@
 import type { HttpRoute } from '../plugin/definition.js';
-import { isUuid } from '../graphql/errors.js';
 import { Upload } from '../db/entities/upload.js';
+import { isUuid } from '../db/uuid7.js';
 import { sendError, sendJson } from '../server/json-response.js';
 import { chunkRange } from './content-range.js';
 import { chunkWritten, releaseChunk, reserveChunk } from './upload-chunks.js';

@@ -1,6 +1,6 @@
 import { BigIntType, Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { SafeInt } from '../../graphql/scalars.js';
+import { SafeInt } from '../../scalars.js';
 import { BaseEntity } from './base-entity.js';
 
 /** A stored file, addressed by its sha256; stored once whatever refers to it. */

@@ -1,6 +1,6 @@
 import { PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, InterfaceType } from 'type-graphql';
-import { DateTime } from '../../graphql/scalars.js';
+import { DateTime } from '../../scalars.js';
 import { uuid7 } from '../uuid7.js';
 
 /** What every stored object has: a UUID, and when it was created and last changed. */

@@ -2,8 +2,8 @@ import { Entity, ManyToOne, OptionalProps, Property, Unique } from '@mikro-orm/c
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { basePathPrefixes } from '../../content/base-paths.js';
 import { badInput, conflict } from '../../graphql/errors.js';
-import { escapeLike } from '../../graphql/label-select.js';
 import { Field, InterfaceType } from 'type-graphql';
+import { escapeLike } from '../sql.js';
 import { NamedEntity } from './named-entity.js';
 import { Publication } from './publication.js';
 import { Repository } from './repository.js';

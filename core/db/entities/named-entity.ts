@@ -1,6 +1,6 @@
 import { Property } from '@mikro-orm/core';
 import { Field, InterfaceType } from 'type-graphql';
-import { JSONScalar } from '../../graphql/scalars.js';
+import { JSONScalar } from '../../scalars.js';
 import { BaseEntity } from './base-entity.js';
 
 export type Labels = Record<string, string>;

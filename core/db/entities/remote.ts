@@ -1,7 +1,7 @@
 import { Entity, Enum, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, Float, Int, InterfaceType } from 'type-graphql';
 import type { RemoteSettings } from '../../download/remote-settings.js';
-import { JSONScalar } from '../../graphql/scalars.js';
+import { JSONScalar } from '../../scalars.js';
 import { NamedEntity } from './named-entity.js';
 import { RemotePolicy } from './remote-policy.js';
 

@@ -1,6 +1,6 @@
 import { ArrayType, BigIntType, Entity, Enum, Index, OptionalProps, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { DateTime, SafeInt } from '../../graphql/scalars.js';
+import { DateTime, SafeInt } from '../../scalars.js';
 import { BaseEntity } from './base-entity.js';
 import { TaskState } from './task-state.js';
 

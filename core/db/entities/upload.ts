@@ -1,6 +1,6 @@
 import { BigIntType, Entity, OptionalProps, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { SafeInt } from '../../graphql/scalars.js';
+import { SafeInt } from '../../scalars.js';
 import { BaseEntity } from './base-entity.js';
 
 /** A file being uploaded in chunks; committed into an Artifact once its digest is verified. */

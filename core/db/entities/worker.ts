@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { DateTime } from '../../graphql/scalars.js';
+import { DateTime } from '../../scalars.js';
 
 /** A worker processor that runs tasks; alive while its heartbeat is fresher than the TTL. */
 @ObjectType()

@@ -1,7 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import type { Labels } from '../../db/entities/named-entity.js';
-import { JSONScalar } from '../scalars.js';
+import { JSONScalar } from '../../scalars.js';
 import { IsBasePath, IsLabels } from '../validation.js';
 import { NameRules, NotNullIfGiven } from './name-rules.js';
 

@@ -2,7 +2,7 @@ import { IsIn, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { Field, Float, InputType, Int } from 'type-graphql';
 import type { Labels } from '../../db/entities/named-entity.js';
 import { RemotePolicy } from '../../db/entities/remote-policy.js';
-import { JSONScalar } from '../scalars.js';
+import { JSONScalar } from '../../scalars.js';
 import { IsHeaders, IsLabels } from '../validation.js';
 import { NameRules, NotNullIfGiven } from './name-rules.js';
 

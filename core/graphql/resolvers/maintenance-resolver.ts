@@ -4,10 +4,11 @@ import type { RepairArgs } from '../../content/repair.js';
 import { Repository } from '../../db/entities/repository.js';
 import { RepositoryVersion } from '../../db/entities/repository-version.js';
 import { Task } from '../../db/entities/task.js';
+import { isUuid } from '../../db/uuid7.js';
 import { objectResource } from '../../tasking/resources.js';
 import { authorize } from '../authorization.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput, isUuid, notFound } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
 
 /** Housekeeping of stored content: orphan cleanup and repair, each a task. */
 @Resolver()

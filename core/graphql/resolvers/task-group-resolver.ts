@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { TaskGroup } from '../../db/entities/task-group.js';
 import type { TaskState } from '../../db/entities/task-state.js';
+import { isUuid } from '../../db/uuid7.js';
 import { authorize } from '../authorization.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
-import { conflict, isUuid, notFound } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import { OrderDirection } from '../types/operator-filters.js';
 import { TaskStateCounts } from '../types/task-state-counts.js';
 import { TaskResolver } from './task-resolver.js';

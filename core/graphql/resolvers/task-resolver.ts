@@ -2,14 +2,15 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { TaskGroup } from '../../db/entities/task-group.js';
 import { FINAL_TASK_STATES, isFinalTaskState, TaskState } from '../../db/entities/task-state.js';
 import { Task } from '../../db/entities/task.js';
+import { isUuid } from '../../db/uuid7.js';
+import { DateTime } from '../../scalars.js';
 import { followTask, taskEventStream } from '../../tasking/task-follow.js';
 import { taskFromRow } from '../../tasking/task-row.js';
 import { authorize } from '../authorization.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput, conflict, isUuid, notFound } from '../errors.js';
+import { badInput, conflict, notFound } from '../errors.js';
 import { filterMatches } from '../filter-where.js';
-import { DateTime } from '../scalars.js';
 import { OrderDirection } from '../types/operator-filters.js';
 
 const reservedResource = {

@@ -1,13 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Task } from '../../db/entities/task.js';
 import { Upload } from '../../db/entities/upload.js';
+import { isUuid } from '../../db/uuid7.js';
+import { SafeInt } from '../../scalars.js';
 import { isHexDigest } from '../../storage/digests.js';
 import { resourceName } from '../../tasking/resources.js';
 import { writtenBytes } from '../../upload/upload-chunks.js';
 import { authorize } from '../authorization.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput, isUuid, notFound } from '../errors.js';
-import { SafeInt } from '../scalars.js';
+import { badInput, notFound } from '../errors.js';
 
 /** Largest upload accepted: 1 TiB. */
 const MAX_UPLOAD = 2 ** 40;

@@ -1,6 +1,6 @@
 import { GraphQLScalarType } from 'graphql';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { DateTime, SafeInt } from '../scalars.js';
+import { DateTime, SafeInt } from '../../scalars.js';
 
 /** Operators one field can be filtered with, by the field's GraphQL type. */
 export type Operator = 'eq' | 'ne' | 'in' | 'contains' | 'startsWith' | 'lt' | 'lte' | 'gt' | 'gte' | 'isNull';
