@@ -22,6 +22,7 @@ export { authorize, type AccessRequest, type Action } from './graphql/authorizat
 export type { GraphQLContext, ApiServices } from './graphql/context.js';
 export { apiError, badInput, conflict, forbidden, notFound, type ErrorCode } from './graphql/errors.js';
 export { isUuid } from './db/uuid7.js';
+export { BadInputFailure, ConflictFailure, NotFoundFailure } from './expected-failure.js';
 export { DateTime, JSONScalar, SafeInt } from './scalars.js';
 
 export {

@@ -49,9 +49,11 @@ describe('task groups', () => {
     expect(taskGroups.totalCount).toBeGreaterThanOrEqual(3);
   });
 
-  it('refuse tasks for a group that does not exist (NOT_FOUND)', async () => {
-    expect(await t.client.errorCode(
-      `mutation { dispatchTestTask(sleepMs: 0, taskGroupId: "01900000-0000-7000-8000-000000000000") { id } }`,
-    )).toBe('NOT_FOUND');
+  it('refuse tasks for a group that does not exist (NOT_FOUND, naming the group)', async () => {
+    const missing = '01900000-0000-7000-8000-000000000000';
+    const { errors } = await t.client.request(`mutation ($g: ID!) { dispatchTestTask(sleepMs: 0, taskGroupId: $g) { id } }`, { g: missing });
+    expect(errors?.[0]).toMatchObject({
+      message: `TaskGroup ${missing} does not exist`, extensions: { code: 'NOT_FOUND', type: 'TaskGroup', id: missing },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { EntityClass, EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../db/uuid7.js';
-import { conflict, notFound } from '../graphql/errors.js';
+import { ConflictFailure, NotFoundFailure } from '../expected-failure.js';
 
 /** Narrower targets for `<relation>Id` inputs, e.g. `{ remoteId: FileRemote }` on a file repository. */
 export type References = Record<string, EntityClass<object>>;
@@ -38,7 +38,7 @@ export async function checkReferences(
     if (!relation || value === null || value === undefined) continue;
     const target = references[key] ?? (meta.properties[relation as never] as { targetMeta: { class: EntityClass<object> } }).targetMeta.class;
     const id = String(value);
-    if (!isUuid(id) || (await em.count(target, { id } as never)) === 0) throw notFound(target.name, id);
+    if (!isUuid(id) || (await em.count(target, { id } as never)) === 0) throw new NotFoundFailure(target.name, id);
   }
 }
 
@@ -63,7 +63,7 @@ export async function checkUnique(
     if (existing) where.id = { $ne: existing.id };
     if ((await em.count(meta.root.class, where as never)) > 0) {
       const shown = properties.filter((p) => p !== meta.root.discriminatorColumn).map((p) => `${p} "${String(where[p])}"`);
-      throw conflict(`A ${entity.name} with ${shown.join(' and ')} already exists`);
+      throw new ConflictFailure(`A ${entity.name} with ${shown.join(' and ')} already exists`);
     }
   }
 }

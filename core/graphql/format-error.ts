@@ -4,18 +4,21 @@ import {
 } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/availability.js';
+import { ExpectedFailure } from '../expected-failure.js';
 import type { Logger } from '../logger.js';
 
 /**
- * Turns database failures into the contract's codes, and hides internals of anything unexpected
- * (it is logged instead).
+ * Turns database failures and the expected failures of the layers below the API (tasking,
+ * entities) into the contract's codes, and hides internals of anything unexpected (it is logged
+ * instead).
  */
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? error.originalError : error;
-    const withCode = (code: string, message: string): GraphQLFormattedError => ({
-      ...formatted, message, extensions: { ...formatted.extensions, code },
+    const withCode = (code: string, message: string, details: Readonly<Record<string, unknown>> = {}): GraphQLFormattedError => ({
+      ...formatted, message, extensions: { ...formatted.extensions, ...details, code },
     });
+    if (original instanceof ExpectedFailure) return withCode(original.code, original.message, original.details);
     if (original instanceof UniqueConstraintViolationException) {
       return withCode('CONFLICT', 'An object with the same unique values (name, base path, …) already exists.');
     }

@@ -1,7 +1,7 @@
 import type { Task } from '../db/entities/task.js';
 import { TaskState } from '../db/entities/task-state.js';
 import { uuid7 } from '../db/uuid7.js';
-import { conflict, notFound } from '../graphql/errors.js';
+import { ConflictFailure, NotFoundFailure } from '../expected-failure.js';
 import type { Logger } from '../logger.js';
 import type { TaskEventBus } from './task-events.js';
 import type { TaskQueue } from './task-queue.js';
@@ -91,14 +91,14 @@ export class TaskDispatcher {
   }
 }
 
-/** Runs an insert, turning the database's refusals about task groups into API errors. */
+/** Runs an insert, turning the database's refusals about task groups into failures a caller can act on. */
 async function inserting<T>(insert: () => Promise<T>): Promise<T> {
   try {
     return await insert();
   } catch (error) {
     const { code, detail } = error as { code?: unknown; detail?: string };
-    if (code === 'LG404') throw notFound('TaskGroup', detail ?? '');
-    if (code === 'LG409') throw conflict(`Task group ${detail} accepts no more tasks`);
+    if (code === 'LG404') throw new NotFoundFailure('TaskGroup', detail ?? '');
+    if (code === 'LG409') throw new ConflictFailure(`Task group ${detail} accepts no more tasks`);
     throw error;
   }
 }

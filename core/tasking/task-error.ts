@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
 import type { TaskError } from '../db/entities/task.js';
 import { ExpectedFailure } from '../expected-failure.js';
 
@@ -15,18 +14,16 @@ export interface DescribedError {
 /**
  * What a failed task records: a description for people and a code for programs. Expected
  * failures are the ones the core and plugins raise on purpose, with their declared codes
- * (ExpectedFailure: task failures, downloads, bytes other than promised; a unique or referenced
- * object); their message
- * is written for users. Anything else (a driver's or the file system's message, with SQL or
- * server paths in it) stays in the log: the task gets a generic description with a reference
- * that the log line carries too.
+ * (ExpectedFailure: task failures, downloads, bytes other than promised, refused input; a unique
+ * or referenced object); their message is written for users. Anything else (a driver's or the
+ * file system's message, with SQL or server paths in it) stays in the log: the task gets a
+ * generic description with a reference that the log line carries too.
  */
 export function describeError(error: unknown): DescribedError {
   const expected = (code: string, description: string): DescribedError => ({ error: { code, description }, expected: true, reference: null });
   if (error instanceof UniqueConstraintViolationException) return expected('CONFLICT', 'An object with the same unique values already exists.');
   if (error instanceof ForeignKeyConstraintViolationException) return expected('CONFLICT', 'The object is still referenced by another object.');
   if (error instanceof ExpectedFailure) return expected(error.code, error.message);
-  if (error instanceof GraphQLError && typeof error.extensions.code === 'string') return expected(error.extensions.code, error.message);
   const reference = randomBytes(6).toString('hex');
   return {
     error: { code: 'INTERNAL_ERROR', description: `The task failed unexpectedly (reference ${reference}); the server's log has the details.` },

@@ -1,7 +1,7 @@
 import { Entity, ManyToOne, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { basePathPrefixes } from '../../content/base-paths.js';
-import { badInput, conflict } from '../../graphql/errors.js';
+import { BadInputFailure, ConflictFailure } from '../../expected-failure.js';
 import { Field, InterfaceType } from 'type-graphql';
 import { escapeLike } from '../sql.js';
 import { NamedEntity } from './named-entity.js';
@@ -36,14 +36,14 @@ export abstract class Distribution extends NamedEntity {
   /** Runs under the base path's locks (see basePathLocks), so the check cannot race. */
   async beforeSave(em: EntityManager): Promise<void> {
     if (this.publication && this.repository) {
-      throw badInput('A distribution serves either a publication or a repository, not both');
+      throw new BadInputFailure('A distribution serves either a publication or a repository, not both');
     }
     const clash = await em.findOne(Distribution, {
       id: { $ne: this.id },
       $or: [{ basePath: { $in: basePathPrefixes(this.basePath) } }, { basePath: { $like: `${escapeLike(this.basePath)}/%` } }],
     });
     if (clash) {
-      throw conflict(`Base path "${this.basePath}" overlaps "${clash.basePath}" of distribution "${clash.name}"`);
+      throw new ConflictFailure(`Base path "${this.basePath}" overlaps "${clash.basePath}" of distribution "${clash.name}"`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Entity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ObjectType } from 'type-graphql';
-import { badInput, Distribution } from '../../../core/plugin-api.js';
+import { BadInputFailure, Distribution } from '../../../core/plugin-api.js';
 
 /**
  * Serves a repository's latest version as an npm registry under `/content/<basePath>/`, and takes
@@ -12,7 +12,7 @@ import { badInput, Distribution } from '../../../core/plugin-api.js';
 export class NpmDistribution extends Distribution {
   override async beforeSave(em: EntityManager): Promise<void> {
     if (this.publication) {
-      throw badInput('An npm distribution serves a repository (give repositoryId): npm repositories have no publications', 'publicationId');
+      throw new BadInputFailure('An npm distribution serves a repository (give repositoryId): npm repositories have no publications', 'publicationId');
     }
     await super.beforeSave(em);
   }
