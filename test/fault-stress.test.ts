@@ -5,6 +5,7 @@ import type { LarderProcess } from './support/larder-process.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { dispatchTestTask, stateReached, type TestTaskSpec } from './support/test-tasks.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import { seededRandom } from './support/seeded-random.js';
 import { until } from './support/wait.js';
 
 /**
@@ -37,23 +38,12 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** mulberry32: a seeded generator, so that a failing mix can be replayed (STRESS_SEED). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Each task holds one or two of the resources, about a third of them exclusively, and sleeps up
  * to 200 ms, so that a fault finds a dozen tasks inside their bodies.
  */
 function stressSpecs(seed: number): TestTaskSpec[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: TASKS }, () => {
     const exclusive: string[] = [];
     const shared: string[] = [];

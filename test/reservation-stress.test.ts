@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchTestTask } from './support/test-tasks.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import { seededRandom } from './support/seeded-random.js';
 import { until } from './support/wait.js';
 
 const TASKS = 2_000;
@@ -16,17 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
-
-/** mulberry32: a seeded generator, so that a failing mix can be replayed (STRESS_SEED). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Row {
   id: string;
@@ -46,7 +36,7 @@ interface Row {
 
 describe('reservations under load', () => {
   it(`run ${TASKS} tasks over ${RESOURCES} resources on ${WORKERS} worker processes: each once, no conflicting pair overlapping or out of order`, async () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const specs = Array.from({ length: TASKS }, () => {
       const exclusive: string[] = [];
       const shared: string[] = [];
