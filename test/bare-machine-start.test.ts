@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { spawnWatchedLarder, startedRedisPid, type WatchedLarder } from './support/bare-larder.js';
+import { spawnWatchedLarder, startedRedisPid } from './support/bare-larder.js';
+import type { LarderProcess } from './support/larder-process.js';
 import { GraphQLClient } from './support/graphql-client.js';
 import { alive, bridge, netNamespaceOf, processesIn, processesWorkingIn, type Bridge } from './support/net-namespace.js';
 import { finished } from './support/tasks.js';
@@ -11,11 +12,11 @@ import { until } from './support/wait.js';
 // Each story runs `larder start` in a network namespace of its own: a machine with no PostgreSQL
 // and no Redis, where nothing answers on 6379 whatever runs on this one.
 let home: string;
-let larder: WatchedLarder | null = null;
+let larder: LarderProcess | null = null;
 let client: GraphQLClient | null = null;
 let bridged: Bridge | null = null;
 
-function bareStart(env: Record<string, string> = {}): WatchedLarder {
+function bareStart(env: Record<string, string> = {}): LarderProcess {
   home = mkdtempSync(join(tmpdir(), 'larder-bare-'));
   larder = spawnWatchedLarder('start', { LARDER_HOME: home, PORT: '0', LOG_LEVEL: 'info', ...env }, { ownNetwork: true });
   return larder;

@@ -13,6 +13,8 @@ export interface LarderProcess {
   exited: Promise<number | null>;
   /** Every log line so far, for failure messages. */
   output: string[];
+  /** The lines written to stderr alone: what an operator reads when start-up fails. */
+  stderr: string[];
   /** Resolves once it has logged a line containing `text`; rejects if it exits first. */
   logged(text: string): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -60,7 +62,8 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
   return spawnProgram(process.execPath, [script, ...args], env);
 }
 
-function spawnProgram(program: string, args: string[], env: Record<string, string>): LarderProcess {
+/** Runs `program` from the project folder with exactly `env` (plus PATH and HOME, which `env` may replace). */
+export function spawnProgram(program: string, args: string[], env: Record<string, string>): LarderProcess {
   const script = args.join(' ');
   const child = spawn(program, args, {
     cwd: projectRoot,
@@ -68,11 +71,13 @@ function spawnProgram(program: string, args: string[], env: Record<string, strin
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  const stderr: string[] = [];
   const awaited = new Set<{ text: string; resolve(): void }>();
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const [stream, only] of [[child.stdout!, null], [child.stderr!, stderr]] as const) {
     createInterface({ input: stream }).on('line', (line) => {
       output.push(line);
+      only?.push(line);
       for (const waiter of awaited) {
         if (!line.includes(waiter.text)) continue;
         awaited.delete(waiter);
@@ -94,6 +99,7 @@ function spawnProgram(program: string, args: string[], env: Record<string, strin
     url,
     exited,
     output,
+    stderr,
     logged,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
