@@ -10,12 +10,12 @@ import { DownloadError } from '../download/download-errors.js';
 import { Downloader } from '../download/downloader.js';
 import type { Logger } from '../logger.js';
 import type { ArtifactStorage, StagedFile, StagingWriter } from '../storage/artifact-storage.js';
-import { DIGEST_ALGORITHMS, type ExpectedDigests } from '../storage/digests.js';
+import { DIGEST_ALGORITHMS, Digester, type ExpectedDigests } from '../storage/digests.js';
+import { VerifiedStream } from '../storage/verified-stream.js';
 import { requestedRange } from './byte-ranges.js';
 import type { ServedFile } from './content-lookup.js';
 import { LruCache } from './lru-cache.js';
 import { contentType } from './mime-types.js';
-import { VerifiedStream } from './verified-stream.js';
 
 export interface OnDemandDeps {
   orm: Orm;
@@ -105,7 +105,7 @@ export function onDemandFetcher(deps: OnDemandDeps) {
     if (expected.size !== undefined) headers['content-length'] = expected.size;
     res.writeHead(200, headers);
     const writer = source.remote.policy === RemotePolicy.ON_DEMAND ? deps.storage.writer(expected) : null;
-    const verified = new VerifiedStream(expected, source.url);
+    const verified = new VerifiedStream(Digester.promised(expected, source.url));
     try {
       await (writer
         ? pipeline(upstream.body, verified, storeOnTheWay(writer, (staged) => keepArtifact(staged, file.contentArtifactId!)), res)

@@ -1,5 +1,4 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 import { ExpectedFailure } from '../expected-failure.js';
 
 /** The digests Larder keeps of every artifact: sha256 names it; the others serve clients (npm, PULP_MANIFEST). */
@@ -30,64 +29,50 @@ export class SizeMismatch extends ExpectedFailure {
   }
 }
 
-/** Every digest Larder keeps, computed over bytes given in one piece or several. */
-export class Digester {
-  private readonly hashes: Record<DigestAlgorithm, Hash> = {
-    sha256: createHash('sha256'), sha512: createHash('sha512'), sha1: createHash('sha1'), md5: createHash('md5'),
-  };
+/**
+ * Counts and hashes bytes given in one piece or several, and checks them against what was
+ * promised: the one check of every byte Larder stages, stores or passes on, whether it arrives in
+ * memory, through a stream into a file or on its way to a client.
+ */
+export class Digester<Computed extends ExpectedDigests = Digests> {
   size = 0;
+  private readonly hashes: Array<[DigestAlgorithm, Hash]>;
 
+  private constructor(private readonly expected: ExpectedDigests, private readonly what: string, algorithms: readonly DigestAlgorithm[]) {
+    this.hashes = algorithms.map((algorithm) => [algorithm, createHash(algorithm)]);
+  }
+
+  /** Computes every digest an artifact keeps. */
+  static all(expected: ExpectedDigests = {}, what = 'the file'): Digester<Digests> {
+    return new Digester(expected, what, DIGEST_ALGORITHMS);
+  }
+
+  /** Computes only the digests `expected` names: enough for bytes that are passed on, not kept (each costs CPU per byte). */
+  static promised(expected: ExpectedDigests, what = 'the file'): Digester<ExpectedDigests & { size: number }> {
+    return new Digester(expected, what, DIGEST_ALGORITHMS.filter((algorithm) => expected[algorithm]));
+  }
+
+  /** Throws a SizeMismatch as soon as the bytes grow past the promised size, before they fill memory or a disk. */
   update(bytes: Buffer): void {
+    if (this.expected.size !== undefined && this.size + bytes.length > this.expected.size) {
+      throw new SizeMismatch(`${this.what} has more than the expected ${this.expected.size} bytes`);
+    }
     this.size += bytes.length;
-    for (const hash of Object.values(this.hashes)) hash.update(bytes);
+    for (const [, hash] of this.hashes) hash.update(bytes);
   }
 
-  /** Only once every byte was given. */
-  digests(): Digests {
-    return {
-      size: this.size,
-      sha256: this.hashes.sha256.digest('hex'),
-      sha512: this.hashes.sha512.digest('hex'),
-      sha1: this.hashes.sha1.digest('hex'),
-      md5: this.hashes.md5.digest('hex'),
-    };
-  }
-}
-
-/** Passes bytes through unchanged, counting them and computing every digest on the way. */
-export class DigestingStream extends Transform {
-  private readonly digester = new Digester();
-
-  /** `maxSize` stops a stream that grows past what was promised, before it fills the disk. */
-  constructor(private readonly maxSize = Infinity) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.digester.size + chunk.length > this.maxSize) {
-      callback(new SizeMismatch(`more than the expected ${this.maxSize} bytes`));
-      return;
+  /** Once every byte was given: the digests, or a SizeMismatch or DigestMismatch when they are not the promised ones. */
+  verify(): Computed {
+    if (this.expected.size !== undefined && this.size !== this.expected.size) {
+      throw new SizeMismatch(`${this.what} has ${this.size} bytes, expected ${this.expected.size}`);
     }
-    this.digester.update(chunk);
-    callback(null, chunk);
-  }
-
-  /** Only once the stream has ended. */
-  digests(): Digests {
-    return this.digester.digests();
-  }
-}
-
-/** Throws when `actual` differs from anything `expected` states. */
-export function verifyDigests(actual: Digests, expected: ExpectedDigests, what = 'the file'): void {
-  if (expected.size !== undefined && expected.size !== actual.size) {
-    throw new SizeMismatch(`${what} has ${actual.size} bytes, expected ${expected.size}`);
-  }
-  for (const algorithm of DIGEST_ALGORITHMS) {
-    const want = expected[algorithm]?.toLowerCase();
-    if (want !== undefined && want !== actual[algorithm]) {
-      throw new DigestMismatch(`${what} has ${algorithm} ${actual[algorithm]}, expected ${want}`);
+    const digests: ExpectedDigests = { size: this.size };
+    for (const [algorithm, hash] of this.hashes) {
+      const actual = (digests[algorithm] = hash.digest('hex'));
+      const want = this.expected[algorithm]?.toLowerCase();
+      if (want !== undefined && want !== actual) throw new DigestMismatch(`${this.what} has ${algorithm} ${actual}, expected ${want}`);
     }
+    return digests as Computed;
   }
 }
 

@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStorage, ByteRange, StagedFile, StagingWriter } from './artifact-storage.js';
-import { Digester, DigestingStream, isHexDigest, SizeMismatch, verifyDigests, type ExpectedDigests } from './digests.js';
+import { Digester, isHexDigest, type ExpectedDigests } from './digests.js';
+import { readVerified } from './verified-bytes.js';
+import { VerifiedStream } from './verified-stream.js';
 
 class FilesystemStagedFile implements StagedFile {
   constructor(readonly path: string, readonly digests: StagedFile['digests']) {}
@@ -59,7 +61,10 @@ export class FilesystemStorage implements ArtifactStorage {
   }
 
   async stage(source: Readable, expected: ExpectedDigests = {}, signal?: AbortSignal): Promise<StagedFile> {
-    if (expected.size !== undefined && expected.size <= IN_MEMORY_BYTES) return stageInMemory(source, expected, expected.size, signal);
+    if (expected.size !== undefined && expected.size <= IN_MEMORY_BYTES) {
+      const { bytes, digests } = await readVerified(source, Digester.all(expected), signal);
+      return new MemoryStagedFile(bytes, digests);
+    }
     const writer = this.writer(expected);
     try {
       await pipeline(source, writer.stream, { signal });
@@ -73,18 +78,16 @@ export class FilesystemStorage implements ArtifactStorage {
 
   writer(expected: ExpectedDigests = {}): StagingWriter {
     const path = join(this.tmp, randomUUID());
-    const digester = new DigestingStream(expected.size);
+    const verified = new VerifiedStream(Digester.all(expected));
     const input = new PassThrough();
     let failed: Error | null = null;
     const written = (async () => {
       await (this.ready ??= mkdir(this.tmp, { recursive: true }));
       const file = createWriteStream(path);
       try {
-        await pipeline(input, digester, file);
+        await pipeline(input, verified, file);
         if (failed) throw failed;
-        const digests = digester.digests();
-        verifyDigests(digests, expected);
-        return new FilesystemStagedFile(path, digests);
+        return new FilesystemStagedFile(path, verified.digests);
       } catch (error) {
         // A source that fails at once fails the pipeline while the file is still being created:
         // removing it before then would leave it behind.
@@ -149,42 +152,4 @@ export class FilesystemStorage implements ArtifactStorage {
       if (error.code !== 'ENOENT') throw error;
     });
   }
-}
-
-/**
- * Reads a small source whole, failing as soon as it grows past `limit`, and verifies it. Plain
- * events rather than an async iterator or a pipeline: per file of a large sync, those cost more
- * than the bytes.
- */
-function stageInMemory(source: Readable, expected: ExpectedDigests, limit: number, signal?: AbortSignal): Promise<StagedFile> {
-  return new Promise((resolve, reject) => {
-    const digester = new Digester();
-    const chunks: Buffer[] = [];
-    const settle = (error: unknown) => {
-      signal?.removeEventListener('abort', aborted);
-      if (error === null) {
-        const digests = digester.digests();
-        try {
-          verifyDigests(digests, expected);
-        } catch (mismatch) {
-          reject(mismatch);
-          return;
-        }
-        resolve(new MemoryStagedFile(Buffer.concat(chunks), digests));
-        return;
-      }
-      source.destroy();
-      reject(signal?.aborted ? signal.reason : error);
-    };
-    const aborted = () => settle(signal!.reason);
-    if (signal?.aborted) return void settle(signal.reason);
-    signal?.addEventListener('abort', aborted, { once: true });
-    source.on('data', (chunk: Buffer) => {
-      if (digester.size + chunk.length > limit) return void settle(new SizeMismatch(`more than the expected ${limit} bytes`));
-      digester.update(chunk);
-      chunks.push(chunk);
-    });
-    source.once('end', () => settle(null));
-    source.once('error', settle);
-  });
 }
