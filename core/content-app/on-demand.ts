@@ -12,10 +12,10 @@ import type { Logger } from '../logger.js';
 import type { ArtifactStorage, StagedFile, StagingWriter } from '../storage/artifact-storage.js';
 import { DIGEST_ALGORITHMS, Digester, type ExpectedDigests } from '../storage/digests.js';
 import { VerifiedStream } from '../storage/verified-stream.js';
-import { requestedRange } from './byte-ranges.js';
 import type { ServedFile } from './content-lookup.js';
 import { LruCache } from './lru-cache.js';
 import { contentType } from './mime-types.js';
+import { answerTo, hasBody, WHOLE, writeAnswerHead, type Representation } from './representation.js';
 
 export interface OnDemandDeps {
   orm: Orm;
@@ -72,17 +72,14 @@ export function onDemandFetcher(deps: OnDemandDeps) {
       // Whatever the remote's metadata promised: a file manifest gives sha256, an npm packument sha512 and sha1.
       ...Object.fromEntries(DIGEST_ALGORITHMS.filter((a) => source[a]).map((a) => [a, source[a]])),
     };
-    const headers: Record<string, string | number> = { 'content-type': contentType(file.relativePath), 'accept-ranges': 'bytes' };
-    if (expected.sha256) headers.etag = `"${expected.sha256}"`;
-    const range = expected.size !== undefined ? requestedRange(req.headers.range, expected.size) : null;
-    if (range === 'unsatisfiable') {
-      res.writeHead(416, { ...headers, 'content-range': `bytes */${expected.size}` });
-      res.end();
-      return;
-    }
-    if (req.method === 'HEAD') {
-      if (expected.size !== undefined) headers['content-length'] = expected.size;
-      res.writeHead(200, headers);
+    const representation: Representation = {
+      contentType: contentType(file.relativePath),
+      size: expected.size,
+      ...(expected.sha256 && { etag: `"${expected.sha256}"` }),
+    };
+    const answer = answerTo(req, representation);
+    if (!hasBody(answer)) {
+      writeAnswerHead(res, representation, answer);
       res.end();
       return;
     }
@@ -90,20 +87,19 @@ export function onDemandFetcher(deps: OnDemandDeps) {
     res.once('close', () => aborted.abort(new Error('the client went away')));
     let upstream;
     try {
-      upstream = await downloaderFor(source.remote).open(source.url, aborted.signal, range ?? undefined);
+      upstream = await downloaderFor(source.remote).open(source.url, aborted.signal, answer.range ?? undefined);
     } catch (error) {
       if (!(error instanceof DownloadError)) throw error;
       res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`Bad Gateway: ${error.message}\n`);
       return;
     }
-    if (range && upstream.status === 206) {
-      res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${expected.size}`, 'content-length': range.end - range.start + 1 });
+    if (answer.range && upstream.status === 206) {
+      writeAnswerHead(res, representation, answer);
       await pipeline(upstream.body, res).catch(() => undefined);
       return;
     }
-    if (expected.size !== undefined) headers['content-length'] = expected.size;
-    res.writeHead(200, headers);
+    writeAnswerHead(res, representation, WHOLE);
     const writer = source.remote.policy === RemotePolicy.ON_DEMAND ? deps.storage.writer(expected) : null;
     const verified = new VerifiedStream(Digester.promised(expected, source.url));
     try {

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
-import { requestedRange } from './byte-ranges.js';
-import { ifNoneMatch } from './etag-match.js';
 import { contentType } from './mime-types.js';
+import { answerTo, hasBody, writeAnswerHead, type Representation } from './representation.js';
 import type { SmallArtifacts } from './small-artifacts.js';
 
 export interface StoredFile {
@@ -11,22 +10,6 @@ export interface StoredFile {
   sha256: string;
   size: number;
   lastModified: Date;
-}
-
-/** Whether the client's copy is current (`If-None-Match`, else `If-Modified-Since`). */
-function notModified(req: IncomingMessage, etag: string, lastModified: Date): boolean {
-  const match = ifNoneMatch(req, etag);
-  if (match !== undefined) return match;
-  const since = Date.parse(req.headers['if-modified-since'] ?? '');
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
-}
-
-/** `If-Range` allows the range only while the file is the one the client has part of. */
-function rangeStillValid(req: IncomingMessage, etag: string, lastModified: Date): boolean {
-  const condition = [req.headers['if-range']].flat()[0];
-  if (condition === undefined) return true;
-  if (condition.startsWith('"') || condition.startsWith('W/')) return condition === etag;
-  return Date.parse(condition) >= Math.floor(lastModified.getTime() / 1000) * 1000;
 }
 
 /**
@@ -37,35 +20,16 @@ function rangeStillValid(req: IncomingMessage, etag: string, lastModified: Date)
 export async function sendArtifact(
   req: IncomingMessage, res: ServerResponse, storage: ArtifactStorage, file: StoredFile, memory?: SmallArtifacts,
 ): Promise<void> {
-  const etag = `"${file.sha256}"`;
-  const headers: Record<string, string | number> = {
-    'content-type': contentType(file.relativePath),
-    etag,
-    'last-modified': file.lastModified.toUTCString(),
-    'accept-ranges': 'bytes',
+  const representation: Representation = {
+    contentType: contentType(file.relativePath), size: file.size, etag: `"${file.sha256}"`, lastModified: file.lastModified,
   };
-  if (notModified(req, etag, file.lastModified)) {
-    res.writeHead(304, headers);
+  const answer = answerTo(req, representation);
+  writeAnswerHead(res, representation, answer);
+  if (!hasBody(answer) || file.size === 0) {
     res.end();
     return;
   }
-  const range = rangeStillValid(req, etag, file.lastModified) ? requestedRange(req.headers.range, file.size) : null;
-  if (range === 'unsatisfiable') {
-    res.writeHead(416, { ...headers, 'content-range': `bytes */${file.size}` });
-    res.end();
-    return;
-  }
-  if (range) {
-    headers['content-range'] = `bytes ${range.start}-${range.end}/${file.size}`;
-    headers['content-length'] = range.end - range.start + 1;
-  } else {
-    headers['content-length'] = file.size;
-  }
-  res.writeHead(range ? 206 : 200, headers);
-  if (req.method === 'HEAD' || file.size === 0) {
-    res.end();
-    return;
-  }
+  const { range } = answer;
   const bytes = await memory?.bytes(file.sha256, file.size);
   if (bytes) {
     res.end(range ? bytes.subarray(range.start, range.end + 1) : bytes);
