@@ -1,21 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { saveArtifact } from '../content/artifacts.js';
 import type { Orm } from '../db/orm.js';
 import { RemoteArtifact } from '../db/entities/remote-artifact.js';
 import { RemotePolicy } from '../db/entities/remote-policy.js';
 import { sql } from '../db/sql.js';
-import { DownloadError } from '../download/download-errors.js';
+import { DownloadError, upstreamMismatch } from '../download/download-errors.js';
 import { Downloader } from '../download/downloader.js';
+import type { HttpResponse } from '../download/http-client.js';
 import type { Logger } from '../logger.js';
 import type { ArtifactStorage, StagedFile, StagingWriter } from '../storage/artifact-storage.js';
-import { DIGEST_ALGORITHMS, Digester, type ExpectedDigests } from '../storage/digests.js';
+import { DIGEST_ALGORITHMS, Digester, DigestMismatch, SizeMismatch, type ExpectedDigests } from '../storage/digests.js';
+import { readVerified } from '../storage/verified-bytes.js';
 import { VerifiedStream } from '../storage/verified-stream.js';
 import type { ServedFile } from './content-lookup.js';
 import { LruCache } from './lru-cache.js';
 import { contentType } from './mime-types.js';
-import { answerTo, hasBody, WHOLE, writeAnswerHead, type Representation } from './representation.js';
+import { answerTo, hasBody, sendBytes, WHOLE, writeAnswerHead, type Representation } from './representation.js';
+import { SMALL_FILE_BYTES } from './small-artifacts.js';
 
 export interface OnDemandDeps {
   orm: Orm;
@@ -30,7 +33,7 @@ export interface OnDemandDeps {
  */
 function storeOnTheWay(writer: StagingWriter, keep: (staged: StagedFile) => Promise<void>): Transform {
   let held: Buffer | null = null;
-  return new Transform({
+  const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       const previous = held;
       held = chunk;
@@ -42,13 +45,28 @@ function storeOnTheWay(writer: StagingWriter, keep: (staged: StagedFile) => Prom
       writer.staged().then(keep).then(() => callback(null, held ?? undefined), callback);
     },
   });
+  // The writer verifies the bytes: when they go wrong (past the promised size, say), it fails at
+  // once, and the way to the client with it.
+  writer.staged().catch((error: Error) => stream.destroy(error));
+  return stream;
+}
+
+const isSmall = (size: number | undefined) => size !== undefined && size <= SMALL_FILE_BYTES;
+
+function badGateway(res: ServerResponse, reason: string): void {
+  res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(`Bad Gateway: ${reason}\n`);
 }
 
 /**
- * Serves content that a sync recorded but did not download: fetched from its remote while the
- * client receives it, verified against the digest the sync recorded, and — for the on-demand
- * policy — stored on the way, so the next request is served from storage. The streamed policy
- * never stores. A range request is passed upstream and not stored.
+ * Serves content that a sync recorded but did not download: fetched from its remote, verified
+ * against the digests the sync recorded, and — for the on-demand policy — stored on the way, so
+ * the next request is served from storage. The streamed policy never stores.
+ *
+ * A small file is fetched whole and answered once verified: the file, or a 502 that says what was
+ * wrong. A large one streams to the client as it arrives; when it turns out wrong, the head has
+ * gone out already, and the connection is cut, so the client sees a failed transfer rather than
+ * a wrong file. A range of a large file is passed upstream, and neither verified nor stored.
  */
 export function onDemandFetcher(deps: OnDemandDeps) {
   const downloaders = new LruCache<string, Downloader>(100);
@@ -85,14 +103,18 @@ export function onDemandFetcher(deps: OnDemandDeps) {
     }
     const aborted = new AbortController();
     res.once('close', () => aborted.abort(new Error('the client went away')));
-    let upstream;
+    let upstream: HttpResponse;
     try {
-      upstream = await downloaderFor(source.remote).open(source.url, aborted.signal, answer.range ?? undefined);
+      // A small file is fetched whole, to be verified, even for a range of it.
+      upstream = await downloaderFor(source.remote).open(source.url, aborted.signal, isSmall(expected.size) ? undefined : answer.range ?? undefined);
     } catch (error) {
       if (!(error instanceof DownloadError)) throw error;
-      res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`Bad Gateway: ${error.message}\n`);
-      return;
+      return badGateway(res, error.message);
+    }
+    const stores = source.remote.policy === RemotePolicy.ON_DEMAND;
+    const keep = (staged: StagedFile) => keepArtifact(staged, file.contentArtifactId!);
+    if (isSmall(expected.size ?? Number(upstream.headers['content-length']))) {
+      return answerVerified(req, res, upstream, expected, representation, stores ? keep : null, aborted.signal);
     }
     if (answer.range && upstream.status === 206) {
       writeAnswerHead(res, representation, answer);
@@ -100,18 +122,38 @@ export function onDemandFetcher(deps: OnDemandDeps) {
       return;
     }
     writeAnswerHead(res, representation, WHOLE);
-    const writer = source.remote.policy === RemotePolicy.ON_DEMAND ? deps.storage.writer(expected) : null;
-    const verified = new VerifiedStream(Digester.promised(expected, source.url));
+    const writer = stores ? deps.storage.writer(expected) : null;
     try {
-      await (writer
-        ? pipeline(upstream.body, verified, storeOnTheWay(writer, (staged) => keepArtifact(staged, file.contentArtifactId!)), res)
-        : pipeline(upstream.body, verified, res));
+      await pipeline(upstream.body, writer ? storeOnTheWay(writer, keep) : new VerifiedStream(Digester.promised(expected)), res);
     } catch (error) {
-      writer?.abort(error as Error);
+      if (writer) {
+        writer.abort(error as Error);
+        await writer.staged().catch(() => undefined);
+      }
+      // The head went out promising the file; only a cut connection can still say it is not.
       res.destroy();
       deps.log.warn({ err: error, url: source.url }, 'on-demand download failed');
     }
   };
+
+  /** Reads a small file whole and verifies it before answering; keeps it first, when `keep` is given. */
+  async function answerVerified(
+    req: IncomingMessage, res: ServerResponse, upstream: HttpResponse, expected: ExpectedDigests, representation: Representation,
+    keep: ((staged: StagedFile) => Promise<void>) | null, signal: AbortSignal,
+  ): Promise<void> {
+    let verified;
+    try {
+      verified = await readVerified(upstream.body, Digester.all(expected), signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof DigestMismatch || error instanceof SizeMismatch) return badGateway(res, upstreamMismatch(error, upstream.url).message);
+      if (error instanceof DownloadError) return badGateway(res, error.message);
+      throw error;
+    }
+    const { bytes, digests } = verified;
+    if (keep) await keep(await deps.storage.stage(Readable.from([bytes]), digests));
+    sendBytes(req, res, { ...representation, etag: `"${digests.sha256}"` }, bytes);
+  }
 
   async function keepArtifact(staged: StagedFile, contentArtifactId: string): Promise<void> {
     const artifact = await saveArtifact(deps.orm.em.fork(), deps.storage, staged);

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import { LruCache } from './lru-cache.js';
 
-/** Artifacts up to this size are kept in memory once served... */
-const LARGEST = 64 * 1024;
+/**
+ * Files up to this size are small: fetched on demand, they are verified whole before the answer
+ * starts; stored, they are kept in memory once served...
+ */
+export const SMALL_FILE_BYTES = 64 * 1024;
 /** ...up to this many bytes in all. */
 const BUDGET = 64 * 1024 * 1024;
 
@@ -21,7 +24,7 @@ export class SmallArtifacts {
   /** The verified bytes of a small artifact; null for a large one, or one whose stored bytes are missing or do not match
    * (the caller streams those, and their errors, as for any other). */
   async bytes(sha256: string, size: number): Promise<Buffer | null> {
-    if (size > LARGEST) return null;
+    if (size > SMALL_FILE_BYTES) return null;
     const known = this.cache.get(sha256);
     if (known) return known;
     const bytes = await this.read(sha256).catch(() => null);
