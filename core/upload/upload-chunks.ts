@@ -1,7 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emSql } from '../db/sql.js';
 
-export type Reservation = { ok: true } | { ok: false; reason: 'missing' } | { ok: false; reason: 'overlap'; start: number; end: number };
+export type Reservation =
+  | { ok: true }
+  | { ok: false; reason: 'missing' }
+  /** Earlier chunks wrote every byte of the range: a chunk sent again, if its bytes are those. */
+  | { ok: false; reason: 'written' }
+  | { ok: false; reason: 'overlap'; start: number; end: number };
 
 /**
  * Claims bytes `start`..`end` of an upload before they are written. The upload row is locked
@@ -11,9 +16,16 @@ export async function reserveChunk(em: EntityManager, uploadId: string, start: n
   return em.transactional(async (tx): Promise<Reservation> => {
     const [upload] = await emSql(tx, 'select id from upload where id = ? for update', [uploadId]);
     if (!upload) return { ok: false, reason: 'missing' };
-    const [clash] = await emSql<{ start: string; end: string }>(tx,
-      'select start, "end" from upload_chunk where upload_id = ? and start <= ? and "end" >= ? limit 1', [uploadId, end, start]);
-    if (clash) return { ok: false, reason: 'overlap', start: Number(clash.start), end: Number(clash.end) };
+    // Chunks never overlap one another: the first of those in the range has both the least start
+    // and the least end, and their parts in the range add up to it when they cover it.
+    const [clashes] = await emSql<{ first_start: string | null; first_end: string; covered: string; written: boolean }>(tx, `
+      select min(start) as first_start, min("end") as first_end, sum(least("end", ?) - greatest(start, ?) + 1) as covered,
+             bool_and(written) as written
+      from upload_chunk where upload_id = ? and start <= ? and "end" >= ?`, [end, start, uploadId, end, start]);
+    if (clashes?.first_start != null) {
+      if (clashes.written && Number(clashes.covered) === end - start + 1) return { ok: false, reason: 'written' };
+      return { ok: false, reason: 'overlap', start: Number(clashes.first_start), end: Number(clashes.first_end) };
+    }
     await emSql(tx, 'insert into upload_chunk (upload_id, start, "end") values (?, ?, ?)', [uploadId, start, end]);
     return { ok: true };
   });
