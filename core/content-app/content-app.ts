@@ -23,6 +23,15 @@ export interface ContentAppDeps {
   events: TaskEventBus;
 }
 
+/**
+ * What every answer of the content app carries. Its files are whatever anyone who could sync or
+ * upload chose, served from the API's own origin: a browser must not sniff them into something
+ * more active than their type, and a page or SVG image among them must not act as that origin. A
+ * sandbox leaves it displayed, with its images and styles, but without scripts, forms or plugins,
+ * in an origin of its own.
+ */
+const SANDBOXED = [['x-content-type-options', 'nosniff'], ['content-security-policy', 'sandbox']] as const;
+
 function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
   res.end('Not Found\n');
@@ -40,6 +49,7 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
     method: 'GET',
     prefix: CONTENT_PREFIX,
     async handle(req, res, context) {
+      for (const [name, value] of SANDBOXED) res.setHeader(name, value);
       const pathname = new URL(req.url ?? '/', 'http://x').pathname;
       const target = await lookups.target(pathname.slice(CONTENT_PREFIX.length));
       if (!target) return notFound(res);
