@@ -14,20 +14,24 @@ function entryOf(folder: string): string | null {
   return null;
 }
 
+/** A plugin given by a path (anything with a `/`) rather than by a folder name under `plugins/`. */
+const isPath = (name: string) => name.includes('/');
+
 /**
  * Imports every plugin folder (or only those named), in name order so that the schema and the
- * migration order do not depend on the file system.
+ * migration order do not depend on the file system. A name with a `/` is a plugin folder
+ * elsewhere, relative to the working directory (a test's fixture plugins).
  */
 export async function loadPlugins(names?: string[], dir = PLUGINS_DIR): Promise<LarderPlugin[]> {
   const available = existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
     : [];
   const wanted = names ?? available;
-  const missing = wanted.filter((n) => !available.includes(n));
+  const missing = wanted.filter((n) => (isPath(n) ? !existsSync(n) : !available.includes(n)));
   if (missing.length > 0) throw new Error(`plugin(s) not found in ${dir}: ${missing.join(', ')}`);
   const plugins: LarderPlugin[] = [];
   for (const name of wanted) {
-    const entry = entryOf(join(dir, name));
+    const entry = entryOf(isPath(name) ? resolve(name) : join(dir, name));
     if (!entry) continue;
     const module = (await import(pathToFileURL(entry).href)) as { default?: LarderPlugin };
     if (!module.default) throw new Error(`plugin ${name} has no default export (its definePlugin(...))`);
