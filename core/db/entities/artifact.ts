@@ -1,4 +1,4 @@
-import { BigIntType, Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { SafeInt } from '../../scalars.js';
 import { BaseEntity } from './base-entity.js';
@@ -6,6 +6,7 @@ import { BaseEntity } from './base-entity.js';
 /** A stored file, addressed by its sha256; stored once whatever refers to it. */
 @ObjectType()
 @Entity({ tableName: 'artifact' })
+@Index({ properties: ['createdAt'] })
 export class Artifact extends BaseEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'sha512' | 'sha1' | 'md5';
 

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { uuid7 } from '../uuid7.js';
 import { Artifact } from './artifact.js';
@@ -8,6 +8,7 @@ import { Content } from './content.js';
 @ObjectType()
 @Entity({ tableName: 'content_artifact' })
 @Unique({ properties: ['content', 'relativePath'] })
+@Index({ properties: ['artifact'] })
 export class ContentArtifact {
   @PrimaryKey({ type: 'uuid' })
   id: string = uuid7();

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, Property } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, Property } from '@mikro-orm/core';
 import { Field, InterfaceType } from 'type-graphql';
 import { BaseEntity } from './base-entity.js';
 
@@ -8,6 +8,7 @@ import { BaseEntity } from './base-entity.js';
  */
 @InterfaceType({ resolveType: (value: object) => value.constructor.name })
 @Entity({ tableName: 'content', discriminatorColumn: 'type', abstract: true })
+@Index({ properties: ['createdAt'] })
 export abstract class Content extends BaseEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'type';
 

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, OptionalProps, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, Property } from '@mikro-orm/core';
 import { Field, InterfaceType } from 'type-graphql';
 import { BaseEntity } from './base-entity.js';
 import { RepositoryVersion } from './repository-version.js';
@@ -6,6 +6,7 @@ import { RepositoryVersion } from './repository-version.js';
 /** A repository version made ready to serve (metadata written); visible once `complete`. */
 @InterfaceType({ resolveType: (value: object) => value.constructor.name })
 @Entity({ tableName: 'publication', discriminatorColumn: 'type', abstract: true })
+@Index({ properties: ['repositoryVersion'] })
 export abstract class Publication extends BaseEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'type' | 'complete';
 

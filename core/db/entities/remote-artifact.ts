@@ -1,4 +1,4 @@
-import { BigIntType, Entity, ManyToOne, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from './base-entity.js';
 import { ContentArtifact } from './content-artifact.js';
 import { Remote } from './remote.js';
@@ -9,13 +9,15 @@ import { Remote } from './remote.js';
  */
 @Entity({ tableName: 'remote_artifact' })
 @Unique({ properties: ['contentArtifact', 'remote'] })
+@Index({ properties: ['remote'] })
 export class RemoteArtifact extends BaseEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt';
 
-  @ManyToOne(() => ContentArtifact, { deleteRule: 'cascade' })
+  // Under the names PostgreSQL gave the foreign keys that migration core-0004 declared inline.
+  @ManyToOne(() => ContentArtifact, { deleteRule: 'cascade', foreignKeyName: 'remote_artifact_content_artifact_id_fkey' })
   contentArtifact!: ContentArtifact;
 
-  @ManyToOne(() => Remote, { deleteRule: 'cascade' })
+  @ManyToOne(() => Remote, { deleteRule: 'cascade', foreignKeyName: 'remote_artifact_remote_id_fkey' })
   remote!: Remote;
 
   @Property({ type: 'text' })

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, OptionalProps, Property, Unique, type EntityManager } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, Property, Unique, type EntityManager } from '@mikro-orm/core';
 import { Field, Int, InterfaceType } from 'type-graphql';
 import type { TaskContext } from '../../tasking/task-definition.js';
 import { NamedEntity } from './named-entity.js';
@@ -12,6 +12,7 @@ import { RepositoryVersion } from './repository-version.js';
 @InterfaceType({ resolveType: (value: object) => value.constructor.name })
 @Entity({ tableName: 'repository', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['type', 'name'] })
+@Index({ properties: ['remote'] })
 export abstract class Repository extends NamedEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'labels' | 'type' | 'latestVersionNumber' | 'syncFingerprint';
 

@@ -45,6 +45,9 @@ export class TaskError {
 @Index({ properties: ['parentTaskId'] })
 @Index({ properties: ['taskGroupId'] })
 @Index({ properties: ['finishedAt'] })
+@Index({ properties: ['createdAt'] })
+@Index({ properties: ['exclusiveResources'], type: 'gin' })
+@Index({ properties: ['sharedResources'], type: 'gin' })
 export class Task extends BaseEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'seq' | 'progressReports' | 'createdResources';
 

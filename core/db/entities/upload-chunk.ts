@@ -6,7 +6,8 @@ import { Upload } from './upload.js';
 export class UploadChunk {
   [OptionalProps]?: 'written';
 
-  @ManyToOne(() => Upload, { primary: true, deleteRule: 'cascade' })
+  // Under the name PostgreSQL gave the foreign key that migration core-0004 declared inline.
+  @ManyToOne(() => Upload, { primary: true, deleteRule: 'cascade', foreignKeyName: 'upload_chunk_upload_id_fkey' })
   upload!: Upload;
 
   @PrimaryKey({ type: new BigIntType('number') })
