@@ -6,7 +6,8 @@ import { Publication } from '../../../core/plugin-api.js';
 @ObjectType({ implements: Publication })
 @Entity({ discriminatorValue: 'file.file' })
 export class FilePublication extends Publication {
+  // `default: null`: the column has no default (other types' rows hold null); the initializer is only this type's.
   @Field({ description: 'Name of the manifest file in this publication.' })
-  @Property({ type: 'text', fieldName: 'file_manifest' })
+  @Property({ type: 'text', fieldName: 'file_manifest', default: null })
   manifest: string = 'PULP_MANIFEST';
 }

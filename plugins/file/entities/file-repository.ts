@@ -6,12 +6,13 @@ import { publishFileVersion } from '../publisher.js';
 @ObjectType({ implements: Repository })
 @Entity({ discriminatorValue: 'file.file' })
 export class FileRepository extends Repository {
+  // `default: null`: the column has no default (other types' rows hold null); the initializer is only this type's.
   @Field({ description: 'Name of the manifest a publication writes.' })
-  @Property({ type: 'text', fieldName: 'file_manifest' })
+  @Property({ type: 'text', fieldName: 'file_manifest', default: null })
   manifest: string = 'PULP_MANIFEST';
 
   @Field({ description: 'Publish every new version automatically.' })
-  @Property({ type: 'boolean', fieldName: 'file_autopublish' })
+  @Property({ type: 'boolean', fieldName: 'file_autopublish', default: null })
   autopublish: boolean = false;
 
   override async onNewVersion(ctx: TaskContext<unknown>, version: RepositoryVersion): Promise<void> {

@@ -10,7 +10,8 @@ export class NpmRemote extends Remote {
   @Property({ type: 'jsonb', fieldName: 'npm_packages' })
   packages: string[] = [];
 
+  // `default: null`: the column has no default (other types' rows hold null); the initializer is only this type's.
   @Field({ description: 'Also mirror the dependencies of every mirrored version, each resolved to its best match as npm would, recursively.' })
-  @Property({ type: 'boolean', fieldName: 'npm_follow_dependencies' })
+  @Property({ type: 'boolean', fieldName: 'npm_follow_dependencies', default: null })
   followDependencies: boolean = false;
 }
