@@ -1,8 +1,9 @@
 /**
  * Something Larder needs at start-up that it cannot have as things are: a database or Redis it
- * cannot reach, a port it cannot listen on, a program it cannot find. The message says what
- * failed and what to do, in one line; `larder` prints it as `larder: <message>` without a stack,
- * which would only point at Larder's code when the cause is outside it.
+ * cannot reach, a port it cannot listen on, a program it cannot find, plugins that would break
+ * each other. The message says what failed and what to do, in one line; `larder` prints it as
+ * `larder: <message>` without a stack, which would only point at Larder's code when the cause is
+ * outside it.
  */
 export class StartupError extends Error {}
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LarderPlugin } from './definition.js';
+import { checkPropertyClashes } from './property-clashes.js';
 
 /** `plugins/` beside `core/`, both in the sources and in the build. */
 export const PLUGINS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../plugins');
@@ -20,7 +21,8 @@ const isPath = (name: string) => name.includes('/');
 /**
  * Imports every plugin folder (or only those named), in name order so that the schema and the
  * migration order do not depend on the file system. A name with a `/` is a plugin folder
- * elsewhere, relative to the working directory (a test's fixture plugins).
+ * elsewhere, relative to the working directory (a test's fixture plugins). Plugins that would
+ * break each other's columns are refused here, so that every command loading them refuses them.
  */
 export async function loadPlugins(names?: string[], dir = PLUGINS_DIR): Promise<LarderPlugin[]> {
   const available = existsSync(dir)
@@ -37,5 +39,6 @@ export async function loadPlugins(names?: string[], dir = PLUGINS_DIR): Promise<
     if (!module.default) throw new Error(`plugin ${name} has no default export (its definePlugin(...))`);
     plugins.push(module.default);
   }
+  checkPropertyClashes(plugins);
   return plugins;
 }
