@@ -1,0 +1,112 @@
+import type { Orm } from './orm.js';
+
+/**
+ * What MikroORM's schema generator asks for on a database the migrations made, though nothing is
+ * missing there: what the entity metadata cannot say. Anything else it asks for is drift, most
+ * often a plugin's column that no migration adds (or adds under another name or type).
+ */
+const EXPECTED: readonly string[] = [
+  // Tables only the tasking and version-writing SQL reads and writes: no entity maps them.
+  'drop table if exists "larder_lease" cascade',
+  'drop table if exists "task_reservation" cascade',
+  'drop table if exists "version_staging" cascade',
+  // Task columns only SQL functions write (reaping, fencing), left out of the entity so that no flush touches them.
+  'alter table "task" drop column "reaped_at"',
+  'alter table "task" drop column "fenced_at"',
+  // A task's parent and group are plain ids in the entity (SQL functions link tasks): MikroORM knows no foreign key.
+  'alter table "task" drop constraint "task_parent_task_id_foreign"',
+  'alter table "task" drop constraint "task_task_group_id_foreign"',
+  // MikroORM never matches a nextval(...) column default: it reports the one the entity declares as changed.
+  'alter table "task" alter column "seq" type bigint using ("seq"::bigint)',
+  'alter table "task" alter column "seq" set default nextval(\'task_seq\')',
+  // MikroORM takes a discriminator column for an enum of the types it knows; it is text, so that a plugin adds
+  // types without a migration.
+  'alter table "content" alter column "type" type text using ("type"::text)',
+  'alter table "remote" alter column "type" type text using ("type"::text)',
+  'alter table "repository" alter column "type" type text using ("type"::text)',
+  'alter table "publication" alter column "type" type text using ("type"::text)',
+  'alter table "distribution" alter column "type" type text using ("type"::text)',
+  // Partial indexes and an operator-class index: MikroORM holds such an index only as SQL copied into a decorator
+  // and compared by name, so the migration stays their one source.
+  'drop index "content_artifact_relative_path_index"',
+  'drop index "repository_content_present_unique"',
+  'drop index "repository_version_incomplete_task_index"',
+  'drop index "publication_complete_index"',
+  'drop index "task_unfinished_worker_index"',
+  'drop index "task_waiting_seq_index"',
+  // npm packages and dist-tags share their name and version columns, so each natural key is a partial unique index
+  // of its own type, where the entity's @Unique (which the content saver reads) says a plain one.
+  'drop index "content_npm_package_unique"',
+  'drop index "content_npm_dist_tag_unique"',
+  'alter table "content" add constraint "content_npm_name_npm_version_unique" unique ("npm_name", "npm_version")',
+  'alter table "content" add constraint "content_npm_name_npm_tag_npm_version_unique" unique ("npm_name", "npm_tag", "npm_version")',
+];
+
+const ALTER_TABLE = /^(alter table (?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") (.*)$/;
+
+/** The clauses of `a, b (c, d), 'e, f'`, split at the commas outside parentheses and quotes. */
+function clauses(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === '\'') {
+      quote = c;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      parts.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(list.slice(start).trim());
+  return parts;
+}
+
+/**
+ * The generator's SQL as single statements, whitespace normalized, and an `alter table` of several
+ * clauses as one statement per clause, so that a plugin's missing column is a statement of its own
+ * whatever else MikroORM puts beside it.
+ */
+function driftStatements(sql: string): string[] {
+  const statements: string[] = [];
+  for (const raw of sql.split(/;\s*(?:\n|$)/)) {
+    const statement = raw.replace(/\s+/g, ' ').trim();
+    if (statement === '') continue;
+    const alter = ALTER_TABLE.exec(statement);
+    statements.push(...(alter ? clauses(alter[2]!).map((clause) => `${alter[1]} ${clause}`) : [statement]));
+  }
+  return statements;
+}
+
+export interface SchemaDrift {
+  /** Statements that would bring the database to the entities, in the generator's order: what the migrations lack. */
+  unexpected: string[];
+  /** Expected statements the generator did not ask for: with only some plugins loaded, or once one is fixed. */
+  unseen: string[];
+}
+
+/** How the database the migrations made differs from the entity metadata, beyond what is expected. */
+export async function schemaDrift(orm: Orm): Promise<SchemaDrift> {
+  const asked = driftStatements(await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false }));
+  return {
+    unexpected: asked.filter((statement) => !EXPECTED.includes(statement)),
+    unseen: EXPECTED.filter((statement) => !asked.includes(statement)),
+  };
+}
+
+/** What to tell the author of drift, and how to fix it. */
+export function describeDrift(unexpected: string[]): string {
+  return [
+    'the entities differ from the schema the migrations make; MikroORM would run:',
+    ...unexpected.map((statement) => `  ${statement};`),
+    'Add a migration to the plugin: `npm run migration:new -- <plugin> <what>` writes one from this difference;',
+    'then list it in the plugin\'s `migrations`. A difference MikroORM cannot express goes, with its reason, in core/db/schema-drift.ts',
+  ].join('\n');
+}
