@@ -8,6 +8,7 @@ import { migrate, openOrm } from './db/orm.js';
 import { buildLarderSchema, printLarderSchema } from './graphql/schema.js';
 import { schemaFile } from './paths.js';
 import { loadPlugins } from './plugin/loader.js';
+import { migrationNew } from './scaffold/new-migration.js';
 import { newPlugin } from './scaffold/new-plugin.js';
 import { StartupError } from './startup-error.js';
 
@@ -18,7 +19,9 @@ const USAGE = `usage: larder <command>
   migrate        apply pending database migrations and exit
   schema:print   write schema/schema.graphql from the code
   schema:check   fail if schema/schema.graphql differs from the code
-  new-plugin N   write plugins/N/ from the plugin template`;
+  new-plugin N   write plugins/N/ from the plugin template
+  migration:new P W
+                 write plugin P's next migration W from what its entities need`;
 
 async function serve(config: LarderConfig, roles: Roles): Promise<void> {
   // Signals are ours from the first moment: one that comes while Larder starts, or a second one
@@ -86,6 +89,13 @@ async function run(command: string): Promise<void> {
         throw new ConfigError((error as Error).message);
       }
       console.log(`created plugins/${name}/:\n  ${files.join('\n  ')}\nnext: npm run schema:print (the API grew), then npm test`);
+      return;
+    }
+    case 'migration:new': {
+      const [plugin, what] = process.argv.slice(3);
+      if (!plugin || !what) throw new ConfigError('usage: npm run migration:new -- <plugin> <what>');
+      if (!config.databaseUrl) throw new ConfigError('migration:new needs DATABASE_URL: it migrates a scratch database it makes on that server');
+      console.log(await migrationNew(config.databaseUrl, plugin, what));
       return;
     }
     default:
