@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError } from '../config.js';
 import type { LarderPlugin } from './definition.js';
 import { checkPropertyClashes } from './property-clashes.js';
 
@@ -30,7 +31,9 @@ export async function loadPlugins(names?: string[], dir = PLUGINS_DIR): Promise<
     : [];
   const wanted = names ?? available;
   const missing = wanted.filter((n) => (isPath(n) ? !existsSync(n) : !available.includes(n)));
-  if (missing.length > 0) throw new Error(`plugin(s) not found in ${dir}: ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    throw new ConfigError(`LARDER_PLUGINS names plugin(s) that are not folders of ${dir}: ${missing.join(', ')}`);
+  }
   const plugins: LarderPlugin[] = [];
   for (const name of wanted) {
     const entry = entryOf(isPath(name) ? resolve(name) : join(dir, name));
