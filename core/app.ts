@@ -15,6 +15,7 @@ import { migrate, openOrm, type Orm } from './db/orm.js';
 import type { ApiServices, GraphQLContext } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { Loaders } from './graphql/loaders.js';
+import { QueryLimits } from './graphql/query-limits.js';
 import { buildLarderSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ContentHandler, HttpRoute, LarderPlugin, RouteContext } from './plugin/definition.js';
@@ -163,8 +164,10 @@ async function startApi(
     return { em, loaders: new Loaders(em), services };
   };
 
+  const limits = new QueryLimits(schema, config.queryLimits);
   const apollo = new ApolloServer<GraphQLContext>({
     schema, formatError: formatError(parts.log), includeStacktraceInErrorResponses: false,
+    parseOptions: limits.parseOptions, validationRules: [...limits.documentRules], plugins: [limits.apolloPlugin()],
     // Larder's own shutdown stops Apollo in order; Apollo's handler would re-raise the signal mid-way.
     stopOnTerminationSignals: false,
   });
@@ -193,7 +196,7 @@ async function startApi(
   // Made once the server listens: a WebSocket server re-emits a listen error, which graphql-ws
   // would print as an internal error beside our one line.
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const ws = useServer({ schema, context }, wss);
+  const ws = useServer({ schema, context, onSubscribe: limits.onSubscribe }, wss);
   const { port } = server.address() as AddressInfo;
   publicUrl = `http://${config.host}:${port}`;
   cleanup.push(async () => {

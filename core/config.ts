@@ -37,6 +37,25 @@ export interface LarderConfig {
    * refuses those endpoints.
    */
   apiToken: string | undefined;
+  queryLimits: QueryLimitSettings;
+}
+
+/** How big one GraphQL operation may be, so that no single request can stall the process. */
+export interface QueryLimitSettings {
+  /** Nesting of selections. */
+  maxDepth: number;
+  maxAliases: number;
+  /** Tokens of the whole document, counted while parsing: bounds every other walk over it. */
+  maxTokens: number;
+  maxDirectives: number;
+  /** Estimated cost, in which a list's page size multiplies what each item selects. */
+  maxCost: number;
+  /** Characters of any string value, in the document or the variables. */
+  maxStringLength: number;
+  /** Characters of a string in an input field meant for long text (PEM certificates and keys). */
+  maxLongTextLength: number;
+  /** Nesting of lists and input objects in one argument's value. */
+  maxInputDepth: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -87,6 +106,24 @@ function token(env: Env, key: string): string | undefined {
   return raw;
 }
 
+function queryLimits(env: Env): QueryLimitSettings {
+  const maxStringLength = integer(env, 'LARDER_MAX_STRING_LENGTH', 16_384, 256, 10 * 1024 * 1024);
+  const maxLongTextLength = integer(env, 'LARDER_MAX_LONG_TEXT_LENGTH', Math.max(1024 * 1024, maxStringLength), 256, 10 * 1024 * 1024);
+  if (maxLongTextLength < maxStringLength) {
+    throw new ConfigError(`LARDER_MAX_LONG_TEXT_LENGTH (${maxLongTextLength}) must be at least LARDER_MAX_STRING_LENGTH (${maxStringLength})`);
+  }
+  return {
+    maxDepth: integer(env, 'LARDER_MAX_QUERY_DEPTH', 15, 2, 1_000),
+    maxAliases: integer(env, 'LARDER_MAX_ALIASES', 30, 0, 100_000),
+    maxTokens: integer(env, 'LARDER_MAX_TOKENS', 1_000, 100, 1_000_000),
+    maxDirectives: integer(env, 'LARDER_MAX_DIRECTIVES', 50, 0, 100_000),
+    maxCost: integer(env, 'LARDER_MAX_QUERY_COST', 50_000, 100, 1_000_000_000),
+    maxStringLength,
+    maxLongTextLength,
+    maxInputDepth: integer(env, 'LARDER_MAX_INPUT_DEPTH', 16, 2, 1_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): LarderConfig {
   const home = resolve(env.LARDER_HOME || '.larder');
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
@@ -124,5 +161,6 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     dbPoolSize: integer(env, 'LARDER_DB_POOL', 10, 1, 200),
     orphanProtectionMinutes: integer(env, 'LARDER_ORPHAN_PROTECTION_MINUTES', 1440, 0, 525_600),
     apiToken: token(env, 'LARDER_API_TOKEN'),
+    queryLimits: queryLimits(env),
   };
 }

@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/availability.js';
 import { ExpectedFailure } from '../expected-failure.js';
 import type { Logger } from '../logger.js';
+import { limitRefusal } from './query-limits.js';
 
 /**
  * Turns database failures and the expected failures of the layers below the API (tasking,
@@ -19,6 +20,9 @@ export function formatError(log: Logger) {
       ...formatted, message, extensions: { ...formatted.extensions, ...details, code },
     });
     if (original instanceof ExpectedFailure) return withCode(original.code, original.message, original.details);
+    // Apollo answers a refusal by the parser or by validation with its own code; the limit's is the useful one.
+    const refusal = limitRefusal(error);
+    if (refusal) return withCode(refusal.code, refusal.message, refusal.extensions);
     if (original instanceof UniqueConstraintViolationException) {
       return withCode('CONFLICT', 'An object with the same unique values (name, base path, …) already exists.');
     }

@@ -3,6 +3,7 @@ import { Field, Float, InputType, Int } from 'type-graphql';
 import type { Labels } from '../../db/entities/named-entity.js';
 import { RemotePolicy } from '../../db/entities/remote-policy.js';
 import { JSONScalar } from '../../scalars.js';
+import { LongText } from '../query-limits.js';
 import { IsHeaders, IsLabels } from '../validation.js';
 import { NameRules, NotNullIfGiven } from './name-rules.js';
 
@@ -71,14 +72,17 @@ function remoteInput(update: boolean) {
 
     @Field(() => String, { nullable: true, description: 'PEM CA certificate(s) to trust.' })
     @IsOptional()
+    @LongText()
     caCert?: string | null;
 
     @Field(() => String, { nullable: true, description: 'PEM client certificate.' })
     @IsOptional()
+    @LongText()
     clientCert?: string | null;
 
     @Field(() => String, { nullable: true, description: 'PEM client key; stored, never shown.' })
     @IsOptional()
+    @LongText()
     clientKey?: string | null;
 
     @Field(() => Boolean, { nullable: true })
