@@ -29,10 +29,14 @@ afterEach(async () => {
 
 const FIVE_MB = 'x'.repeat(5 * 1024 * 1024);
 
-/** The first error of a request that must be refused, over HTTP. */
+/** The first error of a request that must be refused, over HTTP, as the client's fault. */
 async function refusal(query: string, variables: Record<string, unknown> = {}) {
-  const result = await api.request(query, variables);
+  const res = await fetch(`${api.url}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+  });
+  const result = (await res.json()) as GraphQLResponse<unknown>;
   expect(result.data ?? null, JSON.stringify(result.errors)?.slice(0, 500)).toBeNull();
+  expect(res.status).toBe(400);
   return result.errors![0]!;
 }
 

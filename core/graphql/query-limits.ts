@@ -167,7 +167,8 @@ export class QueryLimits {
       requestDidStart: async () => ({
         didResolveOperation: async ({ document, request }) => {
           const refusal = this.checkOperation(document, request.operationName, request.variables);
-          if (refusal) throw refusal;
+          // Apollo answers what is thrown here with a 500 unless the error says otherwise.
+          if (refusal) throw new GraphQLError(refusal.message, { originalError: refusal, extensions: { ...refusal.extensions, http: { status: 400 } } });
         },
       }),
     };
