@@ -5,6 +5,7 @@ import type { LarderProcess } from './support/larder-process.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { dispatchTestTask, stateReached, type TestTaskSpec } from './support/test-tasks.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import { conflictingPairs } from './support/conflicting-pairs.js';
 import { seededRandom } from './support/seeded-random.js';
 import { until } from './support/wait.js';
 
@@ -241,26 +242,16 @@ describe('reservations under load, with faults', () => {
     // Some runs were cut short by the faults: begun, never took effect.
     expect(runs.length - effective.length).toBeGreaterThan(0);
 
-    const byResource = new Map<string, TaskRow[]>();
-    for (const task of tasks) {
-      for (const resource of [...task.exclusive, ...task.shared]) byResource.set(resource, [...(byResource.get(resource) ?? []), task]);
-    }
     const violations: string[] = [];
     let pairs = 0;
-    for (const [resource, holders] of byResource) {
-      // Ordered by seq (dispatch order): every later conflicting task starts after the earlier one ended.
-      for (let i = 0; i < holders.length; i++) {
-        for (let j = i + 1; j < holders.length; j++) {
-          const [a, b] = [holders[i]!, holders[j]!];
-          if (!a.exclusive.includes(resource) && !b.exclusive.includes(resource)) continue;
-          pairs++;
-          if (b.startedMs < a.finishedMs) violations.push(`${resource}: ${b.id} started (ms) before ${a.id} ended`);
-          const [runA] = effectiveByTask.get(a.id) ?? [];
-          const [runB] = effectiveByTask.get(b.id) ?? [];
-          if (runA && runB && runB.startedUs <= runA.finishedUs!) {
-            violations.push(`${resource}: ${b.id} body began (µs) before ${a.id} body ended`);
-          }
-        }
+    // Every later conflicting task starts after the earlier one ended.
+    for (const [resource, a, b] of conflictingPairs(tasks)) {
+      pairs++;
+      if (b.startedMs < a.finishedMs) violations.push(`${resource}: ${b.id} started (ms) before ${a.id} ended`);
+      const [runA] = effectiveByTask.get(a.id) ?? [];
+      const [runB] = effectiveByTask.get(b.id) ?? [];
+      if (runA && runB && runB.startedUs <= runA.finishedUs!) {
+        violations.push(`${resource}: ${b.id} body began (µs) before ${a.id} body ended`);
       }
     }
     console.info(`fault-stress seed ${SEED}: ${runs.length} runs begun, ${effective.length} took effect; ${pairs} conflicting pairs`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchTestTask } from './support/test-tasks.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import { conflictingPairs } from './support/conflicting-pairs.js';
 import { seededRandom } from './support/seeded-random.js';
 import { until } from './support/wait.js';
 
@@ -69,28 +70,14 @@ describe('reservations under load', () => {
     expect(rows.filter((r) => r.state !== 'COMPLETED' || r.runs !== 1)).toEqual([]);
     expect(new Set(rows.map((r) => r.worker)).size).toBe(WORKERS);
 
-    const byResource = new Map<string, Row[]>();
-    for (const row of rows) {
-      for (const resource of [...row.exclusive, ...row.shared]) {
-        if (!byResource.has(resource)) byResource.set(resource, []);
-        byResource.get(resource)!.push(row);
-      }
-    }
     const violations: string[] = [];
     let pairs = 0;
-    for (const [resource, holders] of byResource) {
-      // Ordered by seq (dispatch order): every later conflicting task starts after the earlier one ended.
-      for (let i = 0; i < holders.length; i++) {
-        for (let j = i + 1; j < holders.length; j++) {
-          const [a, b] = [holders[i]!, holders[j]!];
-          if (!a.exclusive.includes(resource) && !b.exclusive.includes(resource)) continue;
-          pairs++;
-          // Milliseconds are truncated, so a start in the same millisecond as the end is allowed
-          // here; the microsecond body times below are strict.
-          if (b.startedMs < a.finishedMs) violations.push(`${resource}: ${b.id} started (ms) before ${a.id} ended`);
-          if (b.bodyStartUs <= a.bodyEndUs) violations.push(`${resource}: ${b.id} body began (µs) before ${a.id} body ended`);
-        }
-      }
+    // Every later conflicting task starts after the earlier one ended. Milliseconds are truncated,
+    // so a start in the same millisecond as the end is allowed there; the microsecond body times are strict.
+    for (const [resource, a, b] of conflictingPairs(rows)) {
+      pairs++;
+      if (b.startedMs < a.finishedMs) violations.push(`${resource}: ${b.id} started (ms) before ${a.id} ended`);
+      if (b.bodyStartUs <= a.bodyEndUs) violations.push(`${resource}: ${b.id} body began (µs) before ${a.id} body ended`);
     }
     expect(violations).toEqual([]);
     expect(pairs).toBeGreaterThan(10_000);
