@@ -6,7 +6,7 @@ import { imports, packageImports, sources } from './support/source-imports.js';
 
 const core = join(projectRoot, 'core');
 const graphqlLayer = join(core, 'graphql');
-const belowTheApi = [join(core, 'tasking'), join(core, 'db')];
+const belowTheApi = [join(core, 'tasking'), join(core, 'db'), join(core, 'content')];
 const graphqlPackages = /^(graphql|graphql-ws)(\/|$)|^@apollo\//;
 
 const shown = (file: string) => relative(projectRoot, file);
@@ -25,7 +25,7 @@ function reachable(roots: string[]): Map<string, string[]> {
   return chains;
 }
 
-it('keeps tasking and the database layer free of the GraphQL layer, directly or through other modules', () => {
+it('keeps tasking, content and the database layer free of the GraphQL layer, directly or through other modules', () => {
   const intoGraphQL = [...reachable(belowTheApi.flatMap(sources)).values()]
     .filter((chain) => chain.at(-1)!.startsWith(`${graphqlLayer}/`))
     .map((chain) => chain.map(shown).join(' → '));
@@ -33,7 +33,7 @@ it('keeps tasking and the database layer free of the GraphQL layer, directly or 
     + 'that core/graphql/format-error.ts maps, and move what both sides need out of core/graphql').toEqual([]);
 });
 
-it('keeps GraphQL itself out of tasking and the database layer', () => {
+it('keeps GraphQL itself out of tasking, content and the database layer', () => {
   const usingGraphQL = belowTheApi.flatMap(sources).flatMap((file) =>
     packageImports(file).filter((p) => graphqlPackages.test(p)).map((p) => `${shown(file)} imports ${p}`),
   );

@@ -1,6 +1,6 @@
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ContentCount, ContentSummary } from '../graphql/types/content-summary.js';
+import { ContentCount, ContentSummary } from './content-summary.js';
 
 /** Content present in version `number` of a repository: added at or before it, not removed by it. */
 export function inVersion(repositoryId: string, number: number): object {

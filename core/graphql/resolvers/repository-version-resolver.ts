@@ -10,7 +10,7 @@ import { conflict, notFound } from '../errors.js';
 import { RepositoryVersion } from '../../db/entities/repository-version.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
-import { ContentSummary } from '../types/content-summary.js';
+import { ContentSummary } from '../../content/content-summary.js';
 import { OrderDirection } from '../types/operator-filters.js';
 import { ContentResolver } from './content-resolver.js';
 
