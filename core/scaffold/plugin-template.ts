@@ -152,8 +152,7 @@ export const addNoteTask = defineTask<AddNoteArgs>({
 });
 `,
     [`test/${kebab}.test.ts`]: `import { afterAll, beforeAll, expect, it } from 'vitest';
-import { finished } from '../../../test/support/tasks.js';
-import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import { finished, startTestLarder, type TestLarder } from '../../../test/plugin-testing.js';
 
 let t: TestLarder;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import { startTestLarder, type TestLarder } from '../../../test/plugin-testing.js';
 import type { AbbreviatedPackument, Packument } from '../registry/packument.js';
 import { addFixturePackages } from './support/fixture-packages.js';
 import { FixtureRegistry } from './support/fixture-registry.js';

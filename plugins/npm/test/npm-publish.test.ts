@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTask, storedCounts } from '../../../test/support/content.js';
-import { spawnLarder } from '../../../test/support/larder-process.js';
-import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import { runTask, spawnLarder, startTestLarder, storedCounts, type TestLarder } from '../../../test/plugin-testing.js';
 import type { Packument } from '../registry/packument.js';
 import { NpmCli } from './support/npm-cli.js';
 import { NpmSteps } from './support/npm-steps.js';

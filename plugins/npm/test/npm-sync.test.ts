@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTask, storedCounts } from '../../../test/support/content.js';
-import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import { runTask, startTestLarder, storedCounts, type TestLarder } from '../../../test/plugin-testing.js';
 import { addFixturePackages } from './support/fixture-packages.js';
 import { FixtureRegistry } from './support/fixture-registry.js';
 import { NpmCli } from './support/npm-cli.js';

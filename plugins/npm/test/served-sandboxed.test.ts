@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestLarder, type TestLarder } from '../../../test/support/test-larder.js';
+import { startTestLarder, type TestLarder } from '../../../test/plugin-testing.js';
 import { FixtureRegistry } from './support/fixture-registry.js';
 import { NpmSteps } from './support/npm-steps.js';
 

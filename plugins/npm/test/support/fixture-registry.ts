@@ -1,4 +1,4 @@
-import { serve, Upstream } from '../../../../test/support/upstream.js';
+import { serve, Upstream } from '../../../../test/plugin-testing.js';
 import { packTarball, tarballDigests } from './tarball.js';
 
 /** A package version made for a test: its manifest fields beyond name and version, and what its index.js exports. */

@@ -1,6 +1,4 @@
-import { runTask } from '../../../../test/support/content.js';
-import type { GraphQLClient } from '../../../../test/support/graphql-client.js';
-import type { TaskView } from '../../../../test/support/tasks.js';
+import { runTask, type GraphQLClient, type TaskView } from '../../../../test/plugin-testing.js';
 
 /** The steps of the user's story with npm repositories, each a GraphQL call as a user's script would make it. */
 export class NpmSteps {
