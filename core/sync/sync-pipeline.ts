@@ -18,7 +18,8 @@ export interface SyncPipelineOptions {
   remote: Remote;
   downloader: Downloader;
   contentType: EntityClass<Content>;
-  units: AsyncIterable<DeclarativeUnit>;
+  /** A stream (a generator reading upstream metadata) or any iterable, such as an array. */
+  units: Iterable<DeclarativeUnit> | AsyncIterable<DeclarativeUnit>;
   /** Units upstream lists, when known, for progress. */
   total?: number;
   /** Remove what upstream no longer lists. */

@@ -15,15 +15,13 @@ export function packageFields(version: UpstreamVersion): Record<string, unknown>
 }
 
 /** Selected versions as the core's sync pipeline takes them: each tarball fetched from upstream, checked against sha512 and sha1. */
-export async function* packageUnits(versions: readonly UpstreamVersion[]): AsyncGenerator<DeclarativeUnit> {
-  for (const version of versions) {
-    yield {
-      fields: packageFields(version),
-      files: [{
-        relativePath: tarballPath(version.name, version.version),
-        url: version.tarball,
-        expected: { ...(version.sha512 ? { sha512: version.sha512 } : {}), ...(version.shasum ? { sha1: version.shasum } : {}) },
-      }],
-    };
-  }
+export function packageUnits(versions: readonly UpstreamVersion[]): DeclarativeUnit[] {
+  return versions.map((version) => ({
+    fields: packageFields(version),
+    files: [{
+      relativePath: tarballPath(version.name, version.version),
+      url: version.tarball,
+      expected: { ...(version.sha512 ? { sha512: version.sha512 } : {}), ...(version.shasum ? { sha1: version.shasum } : {}) },
+    }],
+  }));
 }
