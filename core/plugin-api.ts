@@ -51,7 +51,7 @@ export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';
 
 export {
-  createRepositoryResolver, type RepositoryResolverOptions, type RepositorySync, type SyncArgs,
+  createRepositoryResolver, type RepositoryResolverOptions, type RepositorySync,
 } from './graphql/repository-base-resolver.js';
 export { createDistributionResolver, type DistributionResolverOptions } from './graphql/distribution-base-resolver.js';
 export { inVersion } from './content/version-content.js';
@@ -65,6 +65,7 @@ export { saveArtifact, saveArtifacts } from './content/artifacts.js';
 export { isSafeRelativePath } from './content/relative-path.js';
 export { runSyncPipeline, type SyncCounts, type SyncPipelineOptions } from './sync/sync-pipeline.js';
 export type { DeclarativeFile, DeclarativeUnit } from './sync/declarative-content.js';
+export { defineSyncTask, type Sync, type SyncArgs, type SyncTaskDefinition, type SyncUnits } from './sync/sync-task.js';
 export { commitUpload } from './upload/commit-upload.js';
 export { Upload } from './db/entities/upload.js';
 export type { ArtifactStorage, StagedFile } from './storage/artifact-storage.js';

@@ -8,19 +8,12 @@ import { RepositoryVersion } from '../db/entities/repository-version.js';
 import { Task } from '../db/entities/task.js';
 import { emSql } from '../db/sql.js';
 import { isUuid } from '../db/uuid7.js';
+import type { SyncArgs } from '../sync/sync-task.js';
 import { objectResource } from '../tasking/resources.js';
 import { authorize } from './authorization.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
 import { badInput, notFound } from './errors.js';
-
-/** What the plugin's sync task gets from `sync<X>`. */
-export interface SyncArgs {
-  repositoryId: string;
-  remoteId: string;
-  /** Also remove what the remote no longer has. */
-  mirror: boolean;
-}
 
 /** How a repository type syncs: from which remote type, with which of the plugin's tasks (it gets `SyncArgs`). */
 export interface RepositorySync {

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  defineTask, Downloader, resolveUrl, runSyncPipeline, TaskFailure, TaskState, writeVersion, type SyncArgs,
-} from '../../../core/plugin-api.js';
+import { defineSyncTask, resolveUrl, TaskState } from '../../../core/plugin-api.js';
 import { FileContent } from '../entities/file-content.js';
 import { FileRemote } from '../entities/file-remote.js';
 import { FileRepository } from '../entities/file-repository.js';
@@ -19,14 +17,12 @@ function fingerprint(remote: FileRemote, mirror: boolean, manifestSha256: string
  * manifest is checked whole before anything is stored, so a bad line stores nothing; a re-sync of
  * an unchanged manifest and remote onto the version the last sync made is skipped.
  */
-export const syncTask = defineTask<SyncArgs>({
+export const syncTask = defineSyncTask({
   name: 'file.sync',
-  async run(ctx) {
-    const remote = await ctx.em.findOne(FileRemote, { id: ctx.args.remoteId });
-    if (!remote) throw new TaskFailure(`FileRemote ${ctx.args.remoteId} no longer exists`, 'NOT_FOUND');
-    const repository = await ctx.em.findOneOrFail(FileRepository, { id: ctx.args.repositoryId });
-    const downloader = new Downloader(remote, ctx.storage);
-
+  remote: FileRemote,
+  repository: FileRepository,
+  contentType: FileContent,
+  async sync({ ctx, remote, repository, downloader, write }) {
     const fetching = ctx.progress({ code: 'sync.downloading.metadata', message: 'Downloading Metadata Files', total: 1 });
     const manifest = await downloader.download(resolveUrl(remote.url, 'PULP_MANIFEST'), {}, ctx.signal);
     fetching.increment();
@@ -43,9 +39,7 @@ export const syncTask = defineTask<SyncArgs>({
       for await (const _entry of manifestEntries(manifest.open())) parsing.set(++total);
       parsing.finish();
 
-      const version = await writeVersion(ctx, repository.id, (writer) => runSyncPipeline(ctx, writer, {
-        remote, downloader, contentType: FileContent, units: fileUnits(manifest.open(), remote.url), total, mirror: ctx.args.mirror,
-      }).then(() => undefined));
+      const version = await write({ units: fileUnits(manifest.open(), remote.url), total });
       const latest = version?.number ?? repository.latestVersionNumber;
       await ctx.em.nativeUpdate(FileRepository, { id: repository.id }, { syncFingerprint: `${print}@${latest}` });
     } finally {

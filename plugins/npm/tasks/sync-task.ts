@@ -1,4 +1,4 @@
-import { defineTask, Downloader, runSyncPipeline, TaskFailure, writeVersion, type SyncArgs } from '../../../core/plugin-api.js';
+import { defineSyncTask, TaskFailure } from '../../../core/plugin-api.js';
 import { NpmPackage } from '../entities/npm-package.js';
 import { NpmRemote } from '../entities/npm-remote.js';
 import { NpmRepository } from '../entities/npm-repository.js';
@@ -23,14 +23,12 @@ function specs(remote: NpmRemote): PackageSpec[] {
  * first, so bad metadata stores nothing; then the core's sync pipeline fetches the tarballs,
  * checked against their sha512 integrity and sha1 shasum, and the dist-tags follow.
  */
-export const syncTask = defineTask<SyncArgs>({
+export const syncTask = defineSyncTask({
   name: 'npm.sync',
-  async run(ctx) {
-    const remote = await ctx.em.findOne(NpmRemote, { id: ctx.args.remoteId });
-    if (!remote) throw new TaskFailure(`NpmRemote ${ctx.args.remoteId} no longer exists`, 'NOT_FOUND');
-    const repository = await ctx.em.findOneOrFail(NpmRepository, { id: ctx.args.repositoryId });
-    const downloader = new Downloader(remote, ctx.storage);
-
+  remote: NpmRemote,
+  repository: NpmRepository,
+  contentType: NpmPackage,
+  async sync({ ctx, remote, downloader, write }) {
     const fetching = ctx.progress({ code: 'sync.downloading.metadata', message: 'Downloading Packuments' });
     const registry = new UpstreamRegistry(downloader, remote.url, ctx.signal, () => fetching.increment());
     const selection = await selectVersions(specs(remote), remote.followDependencies, (name) => registry.packument(name));
@@ -41,11 +39,7 @@ export const syncTask = defineTask<SyncArgs>({
       const { offered, stored } = clash;
       throw new TaskFailure(`${offered.name}@${offered.version} is stored already with another tarball (${stored.integrity ?? stored.shasum}) than ${remote.url} lists (${offered.integrity ?? offered.shasum})`, 'CONTENT_CONFLICT');
     }
-    await writeVersion(ctx, repository.id, async (writer) => {
-      await runSyncPipeline(ctx, writer, {
-        remote, downloader, contentType: NpmPackage, units: packageUnits(selection.versions), total: selection.versions.length, mirror: ctx.args.mirror,
-      });
-      await syncDistTags(ctx, writer, selection);
-    });
+    await write({ units: packageUnits(selection.versions), total: selection.versions.length },
+      (writer) => syncDistTags(ctx, writer, selection));
   },
 });
