@@ -45,7 +45,9 @@ export { taskOutcome } from './tasking/task-outcome.js';
 
 export { CreateRepositoryInput, UpdateRepositoryInput } from './graphql/inputs/repository-inputs.js';
 export { CreateRemoteInput, UpdateRemoteInput } from './graphql/inputs/remote-inputs.js';
-export { CreateDistributionInput, UpdateDistributionInput } from './graphql/inputs/distribution-inputs.js';
+export {
+  CreateDistributionInput, CreateRepositoryDistributionInput, UpdateDistributionInput, UpdateRepositoryDistributionInput,
+} from './graphql/inputs/distribution-inputs.js';
 export { NameRules, NotNullIfGiven } from './graphql/inputs/name-rules.js';
 export { IsBasePath, IsHeaders, IsLabels } from './graphql/validation.js';
 export { basePathLocks } from './content/base-paths.js';

@@ -1,5 +1,5 @@
 import type { EntityClass } from '@mikro-orm/core';
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
 import { basePathLocks } from '../content/base-paths.js';
 import type { Distribution } from '../db/entities/distribution.js';
 import type { Publication } from '../db/entities/publication.js';
@@ -7,13 +7,21 @@ import type { Repository } from '../db/entities/repository.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
 
-export interface DistributionResolverOptions<T extends Distribution>
+interface DistributionTypeOptions<T extends Distribution>
   extends Omit<BaseResolverOptions<T>, 'references' | 'createLocks' | 'updateLocks'> {
   /** The repository type whose latest version it may serve. */
   repository: EntityClass<Repository>;
-  /** The publication type it may serve; none for a plugin without publications. */
-  publication?: EntityClass<Publication>;
 }
+
+/**
+ * A type with publications serves one of them or a repository's latest version; a type without
+ * (`publication: false`) only the latter, so its inputs (extending `Create/UpdateRepositoryDistributionInput`)
+ * cannot name a publication at all.
+ */
+export type DistributionResolverOptions<T extends Distribution> = DistributionTypeOptions<T> & (
+  | { publication: EntityClass<Publication> }
+  | { publication: false; createInput: ClassType<{ publicationId?: never }>; updateInput: ClassType<{ publicationId?: never }> }
+);
 
 /**
  * The base resolver of a distribution type: the generated CRUD, creating and moving it under its

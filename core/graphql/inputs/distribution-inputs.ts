@@ -5,10 +5,13 @@ import { JSONScalar } from '../../scalars.js';
 import { IsBasePath, IsLabels } from '../validation.js';
 import { NameRules, NotNullIfGiven } from './name-rules.js';
 
-/** Fields of every distribution type's create and update input; a plugin's inputs extend these. */
+/**
+ * Fields of every distribution type's create and update input; a plugin's inputs extend these, or
+ * the `Repository…` ones for a type without publications, which serves a repository's latest version.
+ */
 function distributionInput(update: boolean) {
-  @InputType(`${update ? 'Update' : 'Create'}DistributionFields`)
-  class DistributionInput {
+  @InputType(`${update ? 'Update' : 'Create'}RepositoryDistributionFields`)
+  class RepositoryDistributionInput {
     @Field(() => String, { nullable: update })
     @NotNullIfGiven()
     @NameRules()
@@ -23,11 +26,7 @@ function distributionInput(update: boolean) {
     @IsOptional()
     description?: string | null;
 
-    @Field(() => ID, { nullable: true, description: 'Serve this publication.' })
-    @IsOptional()
-    publicationId?: string | null;
-
-    @Field(() => ID, { nullable: true, description: "Or serve this repository's latest version." })
+    @Field(() => ID, { nullable: true, description: "Serve this repository's latest version." })
     @IsOptional()
     repositoryId?: string | null;
 
@@ -36,8 +35,24 @@ function distributionInput(update: boolean) {
     @IsLabels()
     labels?: Labels;
   }
-  return DistributionInput;
+
+  @InputType(`${update ? 'Update' : 'Create'}DistributionFields`)
+  class DistributionInput extends RepositoryDistributionInput {
+    @Field(() => ID, { nullable: true, description: 'Serve this publication.' })
+    @IsOptional()
+    publicationId?: string | null;
+
+    // Said again only to read as the alternative to a publication.
+    @Field(() => ID, { nullable: true, description: "Or serve this repository's latest version." })
+    @IsOptional()
+    declare repositoryId?: string | null;
+  }
+  return { RepositoryDistributionInput, DistributionInput };
 }
 
-export const CreateDistributionInput = distributionInput(false);
-export const UpdateDistributionInput = distributionInput(true);
+const create = distributionInput(false);
+const update = distributionInput(true);
+export const CreateDistributionInput = create.DistributionInput;
+export const UpdateDistributionInput = update.DistributionInput;
+export const CreateRepositoryDistributionInput = create.RepositoryDistributionInput;
+export const UpdateRepositoryDistributionInput = update.RepositoryDistributionInput;

@@ -1,13 +1,15 @@
 import { InputType, Resolver } from 'type-graphql';
-import { createDistributionResolver, CreateDistributionInput, UpdateDistributionInput } from '../../../core/plugin-api.js';
+import {
+  createDistributionResolver, CreateRepositoryDistributionInput, UpdateRepositoryDistributionInput,
+} from '../../../core/plugin-api.js';
 import { NpmDistribution } from '../entities/npm-distribution.js';
 import { NpmRepository } from '../entities/npm-repository.js';
 
 @InputType()
-export class CreateNpmDistributionInput extends CreateDistributionInput {}
+export class CreateNpmDistributionInput extends CreateRepositoryDistributionInput {}
 
 @InputType()
-export class UpdateNpmDistributionInput extends UpdateDistributionInput {}
+export class UpdateNpmDistributionInput extends UpdateRepositoryDistributionInput {}
 
 @Resolver(() => NpmDistribution)
 export class NpmDistributionResolver extends createDistributionResolver({
@@ -15,4 +17,5 @@ export class NpmDistributionResolver extends createDistributionResolver({
   createInput: CreateNpmDistributionInput,
   updateInput: UpdateNpmDistributionInput,
   repository: NpmRepository,
+  publication: false,
 }) {}
