@@ -77,4 +77,4 @@ export { Downloader, type DownloaderOptions, type RetryNotice } from './download
 export type { RemoteSettings } from './download/remote-settings.js';
 export { DownloadError, HttpError, type DownloadErrorCode } from './download/download-errors.js';
 export type { HttpResponse, RangeRequest } from './download/http-client.js';
-export { resolveUrl } from './download/urls.js';
+export { resolveAgainst, resolveUrl } from './download/urls.js';

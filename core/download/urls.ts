@@ -36,3 +36,20 @@ export function resolveUrl(base: string, relativePath: string): string {
   url.pathname += relativePath.split('/').map(encodeURIComponent).join('/');
   return url.href;
 }
+
+/**
+ * Standard URL resolution (RFC 3986) of `reference` against `base`, for metadata that names files
+ * by URL: unlike `resolveUrl`, `base` may name a file (Pulp's manifest, Helm's index.yaml), whose
+ * last segment a relative reference replaces, and `reference` may be absolute or `..`-relative, as
+ * a browser would take it. Credentials and fragment are dropped, and anything but http(s) is refused:
+ * upstream metadata must not send a sync to `file:` or smuggle a password into a URL shown to users.
+ */
+export function resolveAgainst(base: string, reference: string): string {
+  const baseUrl = parseUrl(base);
+  const url = baseUrl && isHttp(baseUrl) ? parseUrl(reference, baseUrl) : null;
+  if (!url || !isHttp(url)) {
+    const shown = baseUrl?.href ?? base;
+    throw new DownloadError('INVALID_URL', shown, `"${reference}" is not an http(s) URL against "${shown}"`);
+  }
+  return url.href;
+}
