@@ -56,6 +56,7 @@ export {
   createRepositoryResolver, type RepositoryResolverOptions, type RepositorySync,
 } from './graphql/repository-base-resolver.js';
 export { createDistributionResolver, type DistributionResolverOptions } from './graphql/distribution-base-resolver.js';
+export { createRemoteResolver, type RemoteResolverOptions } from './graphql/remote-base-resolver.js';
 export { inVersion } from './content/version-content.js';
 export { writeVersion } from './content/new-version.js';
 export { publish, type PublicationWriter } from './content/publish.js';

@@ -6,9 +6,13 @@ import type { Publication } from '../db/entities/publication.js';
 import type { Repository } from '../db/entities/repository.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
+import {
+  CreateDistributionInput, CreateRepositoryDistributionInput, UpdateDistributionInput, UpdateRepositoryDistributionInput,
+} from './inputs/distribution-inputs.js';
+import { withInputs, type InputsOptional } from './inputs/generated-inputs.js';
 
 interface DistributionTypeOptions<T extends Distribution>
-  extends Omit<BaseResolverOptions<T>, 'references' | 'createLocks' | 'updateLocks'> {
+  extends InputsOptional<Omit<BaseResolverOptions<T>, 'references' | 'createLocks' | 'updateLocks'>> {
   /** The repository type whose latest version it may serve. */
   repository: EntityClass<Repository>;
 }
@@ -16,11 +20,11 @@ interface DistributionTypeOptions<T extends Distribution>
 /**
  * A type with publications serves one of them or a repository's latest version; a type without
  * (`publication: false`) only the latter, so its inputs (extending `Create/UpdateRepositoryDistributionInput`)
- * cannot name a publication at all.
+ * cannot name a publication at all. Inputs left out are made from the base that fits.
  */
 export type DistributionResolverOptions<T extends Distribution> = DistributionTypeOptions<T> & (
   | { publication: EntityClass<Publication> }
-  | { publication: false; createInput: ClassType<{ publicationId?: never }>; updateInput: ClassType<{ publicationId?: never }> }
+  | { publication: false; createInput?: ClassType<{ publicationId?: never }>; updateInput?: ClassType<{ publicationId?: never }> }
 );
 
 /**
@@ -29,8 +33,11 @@ export type DistributionResolverOptions<T extends Distribution> = DistributionTy
  */
 export function createDistributionResolver<T extends Distribution>(options: DistributionResolverOptions<T>) {
   const { repository: repositoryType, publication: publicationType } = options;
+  const inputs = publicationType
+    ? { create: CreateDistributionInput, update: UpdateDistributionInput }
+    : { create: CreateRepositoryDistributionInput, update: UpdateRepositoryDistributionInput };
   const Base = createBaseResolver({
-    ...options,
+    ...withInputs(options, inputs),
     references: { repositoryId: repositoryType, ...(publicationType ? { publicationId: publicationType } : {}) },
     createLocks: (input) => basePathLocks(input.basePath as string),
     updateLocks: (input) => (typeof input.basePath === 'string' ? basePathLocks(input.basePath) : []),

@@ -14,6 +14,8 @@ import { authorize } from './authorization.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
 import { badInput, notFound } from './errors.js';
+import { withInputs, type InputsOptional } from './inputs/generated-inputs.js';
+import { CreateRepositoryInput, UpdateRepositoryInput } from './inputs/repository-inputs.js';
 
 /** How a repository type syncs: from which remote type, with which of the plugin's tasks (it gets `SyncArgs`). */
 export interface RepositorySync {
@@ -21,7 +23,7 @@ export interface RepositorySync {
   task: string;
 }
 
-export interface RepositoryResolverOptions<T extends Repository> extends BaseResolverOptions<T> {
+export interface RepositoryResolverOptions<T extends Repository> extends InputsOptional<BaseResolverOptions<T>> {
   /** The content types this kind of repository holds. */
   contentTypes: EntityClass<Content>[];
   /** Generates `sync<X>(id, remoteId, mirror)` and the `remote` field, and narrows `remoteId` to this remote type. */
@@ -35,7 +37,7 @@ export interface RepositoryResolverOptions<T extends Repository> extends BaseRes
  */
 export function createRepositoryResolver<T extends Repository>(options: RepositoryResolverOptions<T>) {
   const references = options.sync ? { remoteId: options.sync.remote, ...options.references } : options.references;
-  const Base = createBaseResolver({ ...options, references });
+  const Base = createBaseResolver(withInputs({ ...options, references }, { create: CreateRepositoryInput, update: UpdateRepositoryInput }));
   const typeName = Base.typeName;
 
   @Resolver(() => options.entity)

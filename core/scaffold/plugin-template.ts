@@ -91,27 +91,16 @@ import { ${pascal}Note } from '../entities/${kebab}-note.js';
 @Resolver(() => ${pascal}Note)
 export class ${pascal}NoteResolver extends createReadResolver({ entity: ${pascal}Note }) {}
 `,
-    [`resolvers/${kebab}-repository-resolver.ts`]: `import { Arg, Ctx, ID, InputType, Mutation, Resolver } from 'type-graphql';
-import {
-  authorize, badInput, createRepositoryResolver, CreateRepositoryInput, objectResource, Task, UpdateRepositoryInput,
-  type GraphQLContext,
-} from ${api};
+    [`resolvers/${kebab}-repository-resolver.ts`]: `import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { authorize, badInput, createRepositoryResolver, objectResource, Task, type GraphQLContext } from ${api};
 import { ${pascal}Note } from '../entities/${kebab}-note.js';
 import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
 import type { AddNoteArgs } from '../tasks/add-note-task.js';
-
-@InputType()
-export class Create${pascal}RepositoryInput extends CreateRepositoryInput {}
-
-@InputType()
-export class Update${pascal}RepositoryInput extends UpdateRepositoryInput {}
 
 /** The generated CRUD and modify, plus one operation of this plugin's own. */
 @Resolver(() => ${pascal}Repository)
 export class ${pascal}RepositoryResolver extends createRepositoryResolver({
   entity: ${pascal}Repository,
-  createInput: Create${pascal}RepositoryInput,
-  updateInput: Update${pascal}RepositoryInput,
   contentTypes: [${pascal}Note],
 }) {
   @Mutation(() => Task, { description: 'Adds a note to the repository in a new version, in a task holding the repository exclusively.' })
