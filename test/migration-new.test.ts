@@ -5,14 +5,14 @@ import { pathToFileURL } from 'node:url';
 import { Entity, Property, type MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { coreMigrations } from '../core/db/migrations/index.js';
 import { migrate, openOrm } from '../core/db/orm.js';
 import { schemaDrift } from '../core/db/schema-drift.js';
 import { projectRoot } from '../core/paths.js';
 import { definePlugin, Repository } from '../core/plugin-api.js';
 import { writeMigration } from '../core/scaffold/new-migration.js';
-import { createTestDatabase } from './support/database.js';
+import { afterEachTest } from './support/after-each-test.js';
 
 /** A plugin whose entity has a column its migration forgot: `drift_shelf`. */
 class DriftRepository extends Repository {
@@ -35,16 +35,7 @@ const driftPlugin = definePlugin({
   migrations: [{ name: 'drift-0001-columns', class: DriftColumns }],
 });
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-async function freshDatabase(): Promise<string> {
-  const database = await createTestDatabase();
-  cleanups.push(() => database.drop());
-  return database.url;
-}
+const { later, freshDatabase } = afterEachTest();
 
 async function rows(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
@@ -62,7 +53,7 @@ const scratchDatabases = (url: string) =>
 /** A plugin folder outside the tree whose migrations import @mikro-orm/migrations as the plugin's would. */
 function migrationsFolder(): string {
   const home = mkdtempSync(join(tmpdir(), 'larder-migration-new-'));
-  cleanups.push(async () => rmSync(home, { recursive: true, force: true }));
+  later(async () => rmSync(home, { recursive: true, force: true }));
   symlinkSync(join(projectRoot, 'node_modules'), join(home, 'node_modules'));
   return join(home, 'drift', 'migrations');
 }
@@ -90,7 +81,7 @@ it('writes the next migration of a plugin that lacks a column, which applied lea
     databaseUrl: await freshDatabase(), entities: completed.entities, poolSize: 2,
     migrations: [...coreMigrations, ...completed.migrations!],
   });
-  cleanups.push(() => orm.close(true));
+  later(() => orm.close(true));
   await migrate(orm);
   expect((await schemaDrift(orm)).unexpected).toEqual([]);
   expect(await writeMigration(authorsDatabase, completed, 'again', dir)).toBeNull();

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationObject } from '@mikro-orm/core';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { coreMigrations } from '../core/db/migrations/index.js';
 import { startEmbeddedPostgres } from '../core/db/embedded-postgres.js';
 import { migrate, type Orm } from '../core/db/orm.js';
 import { createLogger } from '../core/logger.js';
-import { createTestDatabase } from './support/database.js';
+import { afterEachTest } from './support/after-each-test.js';
 import { FirstSetBasedTasking } from './support/first-core-0007.js';
 import {
   allMigrations, appliedMigrations, databaseFunctions, migratingOrm, migrationSqlHash,
@@ -32,20 +32,11 @@ const RELEASED: Record<string, string> = {
   'npm-0001-columns': '3a6dd07297c87163d2b54fc96a9130509f4feb9912be6809b56704cc584618fd',
 };
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-async function freshDatabase(): Promise<string> {
-  const database = await createTestDatabase();
-  cleanups.push(() => database.drop());
-  return database.url;
-}
+const { later, freshDatabase } = afterEachTest();
 
 async function orm(url: string, migrations: MigrationObject[], poolSize?: number): Promise<Orm> {
   const opened = await migratingOrm(url, migrations, poolSize);
-  cleanups.push(() => opened.close());
+  later(() => opened.close());
   return opened;
 }
 
@@ -122,9 +113,9 @@ it('a database that applied the first text of core-0007 ends with the functions 
 
 it('on the embedded PostgreSQL (one session for every connection) two processes migrate it once', async () => {
   const home = mkdtempSync(join(tmpdir(), 'larder-migrations-'));
-  cleanups.push(async () => rmSync(home, { recursive: true, force: true }));
+  later(async () => rmSync(home, { recursive: true, force: true }));
   const embedded = await startEmbeddedPostgres(join(home, 'pgdata'), 5, createLogger('silent'));
-  cleanups.push(() => embedded.stop());
+  later(() => embedded.stop());
   const everything = await allMigrations();
   const processes = [await orm(embedded.url, everything, 2), await orm(embedded.url, everything, 2)];
 

@@ -1,23 +1,19 @@
 import pg from 'pg';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { migrate } from '../core/db/orm.js';
 import { describeDrift, schemaDrift } from '../core/db/schema-drift.js';
-import { createTestDatabase } from './support/database.js';
+import { afterEachTest } from './support/after-each-test.js';
 import { allMigrations, migratingOrm } from './support/migrations.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const { later, freshDatabase } = afterEachTest();
 
 /** A fresh database migrated with the core's and every plugin's migrations, and an ORM with every plugin's entities. */
 async function migratedDatabase() {
-  const database = await createTestDatabase();
-  cleanups.push(() => database.drop());
-  const orm = await migratingOrm(database.url, await allMigrations(), 2);
-  cleanups.push(() => orm.close(true));
+  const url = await freshDatabase();
+  const orm = await migratingOrm(url, await allMigrations(), 2);
+  later(() => orm.close(true));
   await migrate(orm);
-  return { url: database.url, orm };
+  return { url, orm };
 }
 
 async function execute(url: string, sql: string): Promise<void> {
