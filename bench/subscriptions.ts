@@ -39,7 +39,7 @@ async function deliveries(t: TestLarder, apiUrl: string, tasks: number, sleepMs:
   const done: Array<Promise<void>> = [];
   try {
     await inParallel(50, SUBSCRIBERS, async (i) => {
-      const client = new GraphQLClient(apiUrl);
+      const client = new GraphQLClient(apiUrl, t.client.authorization);
       clients.push(client);
       let subscribed!: () => void;
       first.push(new Promise((resolve) => (subscribed = resolve)));

@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Access } from './access/access.js';
+import { bootstrapAdmin } from './access/admin-bootstrap.js';
+import { Authenticator } from './access/authenticate.js';
+import { BadCredentials, type Caller } from './access/caller.js';
+import { SessionWatch } from './access/session-watch.js';
 import type { LarderConfig } from './config.js';
 import { contentTasks } from './content/content-tasks.js';
 import { removeIncompleteVersions } from './content/incomplete-versions.js';
@@ -105,6 +111,7 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
     cleanup.push(() => orm.close());
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
+    await bootstrapAdmin(orm.em, config, log);
 
     const storage = new FilesystemStorage(config.storagePath);
     const uploads = new UploadFiles(config.storagePath);
@@ -137,15 +144,31 @@ function listenFailure(error: NodeJS.ErrnoException, config: LarderConfig): Star
   return new StartupError(`cannot listen on ${config.host}:${config.port} (${describeCause(error)}): check HOST and PORT`);
 }
 
-/** A request's entity manager is forked when first used: serving a remembered file needs none. */
-function routeContext(orm: Orm, services: ApiServices): RouteContext {
+/**
+ * A request's entity manager is forked when first used (serving a remembered file needs none), and
+ * its credentials are checked when first asked for.
+ */
+function routeContext(orm: Orm, services: ApiServices, req: IncomingMessage): RouteContext {
   let em: RouteContext['em'] | undefined;
-  return {
+  let access: Promise<Access> | undefined;
+  const ctx: RouteContext = {
     get em() {
       return (em ??= orm.em.fork());
     },
     services,
+    access: () => (access ??= accessOf(services.authenticator, req.headers.authorization, ctx.em)),
   };
+  return ctx;
+}
+
+/** The access of a request with these credentials: refused ones make every operation UNAUTHENTICATED. */
+async function accessOf(authenticator: Authenticator, authorization: string | undefined, em: EntityManager): Promise<Access> {
+  try {
+    return new Access(await authenticator.authenticate(authorization), em);
+  } catch (error) {
+    if (error instanceof BadCredentials) return new Access(null, em, error.message);
+    throw error;
+  }
 }
 
 async function startApi(
@@ -158,10 +181,12 @@ async function startApi(
   const schema = await buildLarderSchema(plugins);
   await parts.events.listen();
   let publicUrl = '';
-  const services: ApiServices = { ...parts, config, publicUrl: () => publicUrl };
-  const context = async (): Promise<GraphQLContext> => {
+  const authenticator = new Authenticator(orm);
+  const services: ApiServices = { ...parts, config, authenticator, publicUrl: () => publicUrl };
+  const contextWith = (em: EntityManager, access: Access): GraphQLContext => ({ em, access, loaders: new Loaders(em, access), services });
+  const context = async (req: IncomingMessage): Promise<GraphQLContext> => {
     const em = orm.em.fork();
-    return { em, loaders: new Loaders(em), services };
+    return contextWith(em, await accessOf(authenticator, req.headers.authorization, em));
   };
 
   const limits = new QueryLimits(schema, config.queryLimits);
@@ -177,7 +202,7 @@ async function startApi(
   const routes: Route[] = [
     { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
     ...[...coreRoutes(orm, parts.storage, parts.events, parts.log, plugins), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
-      method: r.method, prefix: r.prefix, handler: (req: Parameters<typeof r.handle>[0], res: Parameters<typeof r.handle>[1]) => r.handle(req, res, routeContext(orm, services)),
+      method: r.method, prefix: r.prefix, handler: (req: IncomingMessage, res: Parameters<typeof r.handle>[1]) => r.handle(req, res, routeContext(orm, services, req)),
     })),
   ];
   const router = createRouter(routes);
@@ -196,10 +221,37 @@ async function startApi(
   // Made once the server listens: a WebSocket server re-emits a listen error, which graphql-ws
   // would print as an internal error beside our one line.
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const ws = useServer({ schema, context, onSubscribe: limits.onSubscribe }, wss);
+  const sessions = new SessionWatch(orm);
+  const callers = new WeakMap<object, Caller>();
+  const ws = useServer({
+    schema,
+    // Every subscription needs a signed-in user: a session without credentials closes with 4401, one with wrong ones with 4403.
+    onConnect: async ({ connectionParams, extra }) => {
+      const authorization = connectionParams?.authorization;
+      if (typeof authorization !== 'string' || authorization.trim() === '') {
+        extra.socket.close(4401, 'Unauthorized: give connectionParams.authorization');
+        return false;
+      }
+      try {
+        const caller = await authenticator.authenticate(authorization);
+        callers.set(extra, caller!);
+        sessions.track(extra.socket, caller!);
+        return true;
+      } catch (error) {
+        if (error instanceof BadCredentials) return false;
+        throw error;
+      }
+    },
+    context: ({ extra }) => {
+      const em = orm.em.fork();
+      return contextWith(em, new Access(callers.get(extra) ?? null, em));
+    },
+    onSubscribe: limits.onSubscribe,
+  }, wss);
   const { port } = server.address() as AddressInfo;
   publicUrl = `http://${config.host}:${port}`;
   cleanup.push(async () => {
+    sessions.stop();
     await ws.dispose();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

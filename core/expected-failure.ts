@@ -36,3 +36,17 @@ export class BadInputFailure extends ExpectedFailure {
     super(message, 'BAD_USER_INPUT', field ? { details: { field } } : {});
   }
 }
+
+/** No credentials, or wrong ones, where the operation needs a signed-in user. */
+export class UnauthenticatedFailure extends ExpectedFailure {
+  constructor(message = 'Sign in: send "Authorization: Bearer <token>" or Basic credentials') {
+    super(message, 'UNAUTHENTICATED');
+  }
+}
+
+/** A signed-in user who may see the object but lacks the role the operation needs. */
+export class ForbiddenFailure extends ExpectedFailure {
+  constructor(message: string) {
+    super(message, 'FORBIDDEN');
+  }
+}

@@ -18,11 +18,15 @@ export { TaskGroup } from './db/entities/task-group.js';
 export { TaskState } from './db/entities/task-state.js';
 
 export { createBaseResolver, createReadResolver, type BaseResolverOptions, type ReadResolverOptions } from './graphql/base-resolver.js';
-export { authorize, type AccessRequest, type Action } from './graphql/authorization.js';
+export { Access, eitherArg, objectArg, versionArg, type AccessRule, type Locate, type ObjectRef } from './access/rules.js';
+export { Role } from './access/roles.js';
+export type { Access as CallerAccess } from './access/access.js';
+export type { Caller } from './access/caller.js';
+export { CHALLENGE, signedIn } from './server/route-auth.js';
 export type { GraphQLContext, ApiServices } from './graphql/context.js';
 export { apiError, badInput, conflict, forbidden, notFound, type ErrorCode } from './graphql/errors.js';
 export { isUuid } from './db/uuid7.js';
-export { BadInputFailure, ConflictFailure, NotFoundFailure } from './expected-failure.js';
+export { BadInputFailure, ConflictFailure, ForbiddenFailure, NotFoundFailure, UnauthenticatedFailure } from './expected-failure.js';
 export { DateTime, JSONScalar, SafeInt } from './scalars.js';
 
 export {
@@ -33,7 +37,6 @@ export { servedDocument, type DocumentBuilder, type ServedDocument } from './con
 export { sendDocument } from './content-app/send-document.js';
 export { readBody, TooLarge } from './server/read-body.js';
 export { sendError, sendJson } from './server/json-response.js';
-export { requireApiToken } from './server/api-token.js';
 
 export { dispatch } from './tasking/dispatch.js';
 export type { DispatchOptions } from './tasking/dispatcher.js';

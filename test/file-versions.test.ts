@@ -123,7 +123,7 @@ describe('repository versions', () => {
 
   it('answer bad modifications with clear errors before any task runs', async () => {
     const repo = await createRepository('strict');
-    const artifact = await uploadArtifact(t.client.url, 'not content');
+    const artifact = await uploadArtifact(t.client, 'not content');
     expect(await t.client.errorCode(`mutation ($id: ID!) { modifyFileRepository(id: $id, addContent: ["${artifact.id}"]) { id } }`, { id: repo })).toBe('NOT_FOUND');
     expect(await t.client.errorCode(`mutation ($id: ID!) { modifyFileRepository(id: $id, baseVersion: 7) { id } }`, { id: repo })).toBe('NOT_FOUND');
     expect(await t.client.errorCode(`mutation ($id: ID!) { modifyFileRepository(id: $id, baseVersion: -1) { id } }`, { id: repo })).toBe('BAD_USER_INPUT');

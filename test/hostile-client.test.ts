@@ -17,7 +17,7 @@ let t: TestLarder;
 let api: GraphQLClient;
 beforeAll(async () => {
   t = await startTestLarder({ workers: 0 });
-  api = new GraphQLClient(await (await t.spawn('api')).url);
+  api = new GraphQLClient(await (await t.spawn('api')).url, t.client.authorization);
 });
 afterAll(async () => {
   await api?.close();

@@ -34,7 +34,7 @@ describe('orphan cleanup', () => {
     const removedLater = await createFile(t.client, 'old.txt', 'in version 1 only', repo);
     expect((await runTask(t.client, `mutation ($id: ID!, $c: ID!) { modifyFileRepository(id: $id, removeContent: [$c]) { id } }`, { id: repo, c: removedLater })).state).toBe('COMPLETED');
     const orphanContent = await createFile(t.client, 'lonely.txt', 'in no repository');
-    const orphanArtifact = await uploadArtifact(t.client.url, 'an artifact without content');
+    const orphanArtifact = await uploadArtifact(t.client, 'an artifact without content');
     const { createUpload } = await t.client.data(`mutation { createUpload(size: 10) { id } }`);
 
     const protectedRun = await runTask(t.client, `mutation { cleanupOrphans(protectionTimeMinutes: 60) { id } }`);

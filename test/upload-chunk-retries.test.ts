@@ -21,7 +21,7 @@ async function createUpload(size: number): Promise<{ id: string; url: string }> 
 }
 
 function putChunk(url: string, bytes: Buffer, start: number): Promise<Response> {
-  return fetch(url, { method: 'PUT', body: bytes, headers: { 'content-range': `bytes ${start}-${start + bytes.length - 1}/*` } });
+  return fetch(url, { method: 'PUT', body: bytes, headers: { ...t.client.headers, 'content-range': `bytes ${start}-${start + bytes.length - 1}/*` } });
 }
 
 const uploadedBytes = async (id: string) =>
@@ -60,7 +60,7 @@ describe('a chunk sent again', () => {
     const partly = await putChunk(upload.url, bytes.subarray(40, 60), 40);
     expect(partly.status).toBe(409);
     expect(await partly.json()).toMatchObject({ code: 'OVERLAPPING_CHUNK' });
-    const lying = await fetch(upload.url, { method: 'PUT', body: bytes.subarray(0, 40), headers: { 'content-range': 'bytes 0-49/*' } });
+    const lying = await fetch(upload.url, { method: 'PUT', body: bytes.subarray(0, 40), headers: { ...t.client.headers, 'content-range': 'bytes 0-49/*' } });
     expect(lying.status).toBe(400);
     expect(await lying.json()).toMatchObject({ code: 'CHUNK_LENGTH_MISMATCH' });
     expect(await uploadedBytes(upload.id)).toBe(50);

@@ -21,7 +21,7 @@ async function createUpload(size: number): Promise<{ id: string; url: string }> 
 }
 
 function putChunk(url: string, bytes: Buffer, start: number): Promise<Response> {
-  return fetch(url, { method: 'PUT', body: bytes, headers: { 'content-range': `bytes ${start}-${start + bytes.length - 1}/*` } });
+  return fetch(url, { method: 'PUT', body: bytes, headers: { ...t.client.headers, 'content-range': `bytes ${start}-${start + bytes.length - 1}/*` } });
 }
 
 async function artifactCount(): Promise<number> {
@@ -82,12 +82,12 @@ describe('uploads', () => {
     expect(overlap.status).toBe(409);
     expect(await overlap.json()).toMatchObject({ code: 'OVERLAPPING_CHUNK' });
     expect((await putChunk(upload.url, randomBytes(60), 50)).status).toBe(400);
-    const short = await fetch(upload.url, { method: 'PUT', body: randomBytes(10), headers: { 'content-range': 'bytes 50-59/*' } });
+    const short = await fetch(upload.url, { method: 'PUT', body: randomBytes(10), headers: { ...t.client.headers, 'content-range': 'bytes 50-59/*' } });
     expect(short.status).toBe(200);
-    const lying = await fetch(upload.url, { method: 'PUT', body: randomBytes(5), headers: { 'content-range': 'bytes 60-69/*' } });
+    const lying = await fetch(upload.url, { method: 'PUT', body: randomBytes(5), headers: { ...t.client.headers, 'content-range': 'bytes 60-69/*' } });
     expect(lying.status).toBe(400);
     expect(await lying.json()).toMatchObject({ code: 'CHUNK_LENGTH_MISMATCH' });
-    expect((await fetch(upload.url, { method: 'PUT', body: 'x', headers: { 'content-range': 'bytes nonsense' } })).status).toBe(400);
+    expect((await fetch(upload.url, { method: 'PUT', body: 'x', headers: { ...t.client.headers, 'content-range': 'bytes nonsense' } })).status).toBe(400);
     expect((await t.client.data(`query ($id: ID!) { upload(id: $id) { uploadedBytes } }`, { id: upload.id })).upload.uploadedBytes).toBe(60);
     expect((await putChunk(`${t.client.url}/uploads/0193a5b0-0000-7000-8000-000000000000`, randomBytes(1), 0)).status).toBe(404);
   });
@@ -95,7 +95,7 @@ describe('uploads', () => {
   it('forget a chunk whose connection broke, so it can be sent again', async () => {
     const upload = await createUpload(1000);
     await new Promise<void>((resolve) => {
-      const req = request(upload.url, { method: 'PUT', headers: { 'content-range': 'bytes 0-999/*', 'content-length': 1000 } });
+      const req = request(upload.url, { method: 'PUT', headers: { ...t.client.headers, 'content-range': 'bytes 0-999/*', 'content-length': 1000 } });
       req.on('error', () => resolve());
       req.write(randomBytes(100), () => setImmediate(() => req.destroy()));
     });
@@ -107,11 +107,11 @@ describe('uploads', () => {
   });
 
   it('accept a small file in one request, verified against its sha256', async () => {
-    const res = await fetch(`${t.client.url}/artifacts?sha256=${sha256('one go')}`, { method: 'POST', body: 'one go' });
+    const res = await fetch(`${t.client.url}/artifacts?sha256=${sha256('one go')}`, { method: 'POST', body: 'one go', headers: t.client.headers });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ size: 6, sha256: sha256('one go') });
     const before = await artifactCount();
-    const wrong = await fetch(`${t.client.url}/artifacts?sha256=${sha256('another')}`, { method: 'POST', body: 'one go?' });
+    const wrong = await fetch(`${t.client.url}/artifacts?sha256=${sha256('another')}`, { method: 'POST', body: 'one go?', headers: t.client.headers });
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toMatchObject({ code: 'DIGEST_MISMATCH' });
     expect(await artifactCount()).toBe(before);

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '../../test/support/database.js';
-import { GraphQLClient } from '../../test/support/graphql-client.js';
+import { basic, GraphQLClient } from '../../test/support/graphql-client.js';
+import { tokenFor } from '../../test/support/identities.js';
 import { spawnLarder } from '../../test/support/larder-process.js';
 import { deleteRedisKeys } from '../../test/support/test-larder.js';
 
@@ -24,9 +25,10 @@ export async function startFreshLarder(env: Record<string, string> = {}): Promis
   const database = await createTestDatabase();
   const home = await mkdtemp(join(tmpdir(), 'larder-bench-'));
   const prefix = `larder-bench-${randomBytes(6).toString('hex')}`;
+  const adminPassword = randomBytes(12).toString('hex');
   const child = spawnLarder('start', {
     DATABASE_URL: database.url, REDIS_URL, LARDER_REDIS_PREFIX: prefix, LARDER_HOME: home, STORAGE_PATH: join(home, 'storage'),
-    PORT: '0', LOG_LEVEL: 'info', ...env,
+    PORT: '0', LOG_LEVEL: 'info', LARDER_ADMIN_PASSWORD: adminPassword, ...env,
   });
   const cleanUp = async () => {
     await child.stop();
@@ -36,7 +38,8 @@ export async function startFreshLarder(env: Record<string, string> = {}): Promis
   };
   let client: GraphQLClient;
   try {
-    client = new GraphQLClient(await child.url);
+    const url = await child.url;
+    client = new GraphQLClient(url, `Bearer ${(await tokenFor(new GraphQLClient(url, basic('admin', adminPassword)))).token}`);
   } catch (error) {
     await cleanUp();
     throw error;

@@ -15,7 +15,7 @@ import { DIGEST_ALGORITHMS, Digester, DigestMismatch, SizeMismatch, type Expecte
 import { readVerified } from '../storage/verified-bytes.js';
 import { VerifiedStream } from '../storage/verified-stream.js';
 import type { ServedFile } from './content-lookup.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 import { contentType } from './mime-types.js';
 import { answerTo, hasBody, sendBytes, WHOLE, writeAnswerHead, type Representation } from './representation.js';
 import { SMALL_FILE_BYTES } from './small-artifacts.js';

@@ -3,7 +3,7 @@ import { isFinalTaskState } from '../db/entities/task-state.js';
 import type { Orm } from '../db/orm.js';
 import type { TaskEventBus } from '../tasking/task-events.js';
 import { findFile, type ServedFile } from './content-lookup.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 import { distributionServing, targetAt, urlSegments, type DistributionServing, type ServingTarget } from './serving-target.js';
 
 /** Base paths (found, or known to be no distribution's) and files remembered, at most. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 
 /**
  * Files up to this size are small: fetched on demand, they are verified whole before the answer

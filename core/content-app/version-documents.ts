@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 import type { ServingTarget } from './serving-target.js';
 
 /** A document a content handler builds from what a distribution serves (an npm packument, an index). */

@@ -1,6 +1,6 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { defineTask, TaskFailure, type TaskContext } from '../tasking/task-definition.js';
-import { createObject, updateObject } from './object-writes.js';
+import { createObject, forgetRoles, updateObject } from './object-writes.js';
 
 interface TypeArgs {
   entity: string;
@@ -41,6 +41,7 @@ export const deleteObjectTask = defineTask<ObjectArgs>({
   name: 'core.delete',
   async run(ctx) {
     ctx.em.remove(await load(ctx));
+    await forgetRoles(ctx.em, ctx.args.id);
   },
 });
 

@@ -31,6 +31,7 @@ export function entityData(em: EntityManager, entity: EntityClass<object>, input
 /** Every `<relation>Id` in the input names an existing object of the right type, or NOT_FOUND. */
 export async function checkReferences(
   em: EntityManager, entity: EntityClass<object>, input: Record<string, unknown>, references: References = {},
+  visible: (target: EntityClass<object>) => Promise<() => object> = async () => () => ({}),
 ): Promise<void> {
   const meta = em.getMetadata().get(entity.name);
   for (const [key, value] of Object.entries(input)) {
@@ -38,7 +39,10 @@ export async function checkReferences(
     if (!relation || value === null || value === undefined) continue;
     const target = references[key] ?? (meta.properties[relation as never] as { targetMeta: { class: EntityClass<object> } }).targetMeta.class;
     const id = String(value);
-    if (!isUuid(id) || (await em.count(target, { id } as never)) === 0) throw new NotFoundFailure(target.name, id);
+    // An object the caller may not see is as absent as one that does not exist.
+    if (!isUuid(id) || (await em.count(target, { $and: [{ id }, (await visible(target))()] } as never)) === 0) {
+      throw new NotFoundFailure(target.name, id);
+    }
   }
 }
 

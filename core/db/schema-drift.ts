@@ -34,6 +34,10 @@ const EXPECTED: readonly string[] = [
   'drop index "publication_complete_index"',
   'drop index "task_unfinished_worker_index"',
   'drop index "task_waiting_seq_index"',
+  // A role is held once per holder and object, a global one (no object) included: a unique index whose nulls are
+  // not distinct, which MikroORM cannot declare; and exactly one holder, a check it cannot compare.
+  'drop index "role_assignment_unique"',
+  'alter table "role_assignment" drop constraint role_assignment_one_holder',
   // npm packages and dist-tags share their name and version columns, so each natural key is a partial unique index
   // of its own type, where the entity's @Unique (which the content saver reads) says a plain one.
   'drop index "content_npm_package_unique"',

@@ -1,11 +1,15 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, type ClassType } from 'type-graphql';
+import { Access, objectArg, type AccessRule } from '../access/rules.js';
+import { Role } from '../access/roles.js';
 import { checkReferences, checkUnique, type References } from '../crud/entity-input.js';
 import { createObject } from '../crud/object-writes.js';
+import { Distribution } from '../db/entities/distribution.js';
+import { Remote } from '../db/entities/remote.js';
+import { Repository } from '../db/entities/repository.js';
 import { Task } from '../db/entities/task.js';
 import { isUuid } from '../db/uuid7.js';
 import { objectResource } from '../tasking/resources.js';
-import { authorize } from './authorization.js';
 import type { GraphQLContext } from './context.js';
 import { notFound } from './errors.js';
 import { createListing, type ListingOptions } from './listing.js';
@@ -20,6 +24,8 @@ export interface ReadResolverOptions<T extends object> {
   listing?: ListingOptions;
   /** A condition every visible object meets (e.g. only complete versions). */
   scope?: object;
+  /** What reading and listing need: signing in by default (what is answered is then what the caller may see). */
+  read?: AccessRule;
 }
 
 export interface BaseResolverOptions<T extends object> extends ReadResolverOptions<T> {
@@ -33,6 +39,19 @@ export interface BaseResolverOptions<T extends object> extends ReadResolverOptio
   createLocks?: (input: Record<string, unknown>) => string[];
   /** Resources an update holds besides the object itself. */
   updateLocks?: (input: Record<string, unknown>, existing: T) => string[];
+  /**
+   * What `createX`, `updateX` and `deleteX` need. By default, for the types roles are granted on
+   * (repositories, remotes, distributions, content guards): `contributor` granted globally to
+   * create, `owner` on the object to change or delete it; for any other type, an admin.
+   */
+  access?: { create?: AccessRule; update?: AccessRule; delete?: AccessRule };
+}
+
+/** The types roles are granted on, each the base of its plugins' types. */
+const ROLE_HOLDERS: Function[] = [Repository, Remote, Distribution];
+
+function holdsRoles(entity: EntityClass<unknown>): boolean {
+  return ROLE_HOLDERS.some((base) => entity === base || entity.prototype instanceof base);
 }
 
 function lowerFirst(name: string): string {
@@ -62,16 +81,17 @@ export function createReadResolver<T extends object>(options: ReadResolverOption
     static readonly typeName = typeName;
     static readonly listing = listing;
 
-    @Query(() => entity, { name: single, nullable: true, description: `The ${typeName} with this id, or null.` })
+    @Query(() => entity, { name: single, nullable: true, description: `The ${typeName} with this id, or null (also when the caller may not see it).` })
+    @Access(options.read ?? { signedIn: true })
     async one(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<T | null> {
-      await authorize(ctx, { action: 'view', type: typeName, id });
       if (!isUuid(id)) return null;
-      return options.scope
-        ? ctx.em.findOne(entity, { $and: [{ id }, options.scope] } as never)
-        : ctx.loaders.byId(entity).load(id);
+      if (!options.scope) return ctx.loaders.byId(entity).load(id);
+      const visible = await ctx.access.visible(entity);
+      return ctx.em.findOne(entity, { $and: [{ id }, options.scope, visible()] } as never);
     }
 
-    @Query(() => listing.Connection, { name: options.plural ?? plural(single) })
+    @Query(() => listing.Connection, { name: options.plural ?? plural(single), description: `The ${typeName}s the caller may see.` })
+    @Access(options.read ?? { signedIn: true })
     async many(
       @Ctx() ctx: GraphQLContext,
       @Arg('filter', () => listing.Filter, { nullable: true }) filter?: Record<string, unknown>,
@@ -80,8 +100,8 @@ export function createReadResolver<T extends object>(options: ReadResolverOption
       @Arg('after', () => String, { nullable: true }) after?: string,
       @Arg('offset', () => Int, { nullable: true }) offset?: number,
     ) {
-      await authorize(ctx, { action: 'list', type: typeName });
-      return listing.list(ctx.em, { filter, orderBy, first, after, offset }, options.scope);
+      const visible = await ctx.access.visible(entity);
+      return listing.list(ctx.em, { filter, orderBy, first, after, offset }, () => ({ $and: [options.scope ?? {}, visible()] }));
     }
   }
   return ReadResolver;
@@ -96,6 +116,13 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
   const { entity, createInput, updateInput, references } = options;
   const Read = createReadResolver(options);
   const typeName = Read.typeName;
+  const ownable = holdsRoles(entity);
+  const onObject = (role: Role): AccessRule => (ownable ? { role, on: objectArg(entity) } : { admin: true });
+  const access = {
+    create: options.access?.create ?? (ownable ? { global: Role.CONTRIBUTOR } : { admin: true }),
+    update: options.access?.update ?? onObject(Role.OWNER),
+    delete: options.access?.delete ?? onObject(Role.OWNER),
+  } satisfies Record<string, AccessRule>;
 
   @Resolver(() => entity)
   abstract class BaseResolver extends Read {
@@ -103,10 +130,10 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
       name: `create${typeName}`,
       description: options.createLocks ? `Creates the ${typeName} in a task; the task's createdResources name it.` : undefined,
     })
+    @Access(access.create)
     async create(@Arg('input', () => createInput) input: object, @Ctx() ctx: GraphQLContext): Promise<T | Task> {
-      await authorize(ctx, { action: 'create', type: typeName });
       const data = plain(input);
-      await checkReferences(ctx.em, entity, data, references);
+      await checkReferences(ctx.em, entity, data, references, (target) => ctx.access.visible(target));
       await checkUnique(ctx.em, entity, data);
       if (options.createLocks) {
         return ctx.services.tasks.dispatch('core.create', { entity: entity.name, input: data }, {
@@ -120,15 +147,15 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
     }
 
     @Mutation(() => Task, { name: `update${typeName}`, description: `Changes the ${typeName} in a task that holds it exclusively.` })
+    @Access(access.update)
     async update(
       @Arg('id', () => ID) id: string,
       @Arg('input', () => updateInput) input: object,
       @Ctx() ctx: GraphQLContext,
     ): Promise<Task> {
-      await authorize(ctx, { action: 'update', type: typeName, id });
       const existing = await this.existing(ctx, id);
       const data = plain(input);
-      await checkReferences(ctx.em, entity, data, references);
+      await checkReferences(ctx.em, entity, data, references, (target) => ctx.access.visible(target));
       await checkUnique(ctx.em, entity, data, existing);
       return ctx.services.tasks.dispatch('core.update', { entity: entity.name, id, input: data }, {
         exclusiveResources: [objectResource(ctx.em, entity, id), ...(options.updateLocks?.(data, existing as T) ?? [])],
@@ -136,8 +163,8 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
     }
 
     @Mutation(() => Task, { name: `delete${typeName}`, description: `Deletes the ${typeName} in a task that holds it exclusively.` })
+    @Access(access.delete)
     async delete(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
-      await authorize(ctx, { action: 'delete', type: typeName, id });
       await this.existing(ctx, id);
       return ctx.services.tasks.dispatch('core.delete', { entity: entity.name, id }, {
         exclusiveResources: [objectResource(ctx.em, entity, id)],

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Access } from '../access/access.js';
+import type { Authenticator } from '../access/authenticate.js';
 import type { LarderConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
@@ -17,13 +19,15 @@ export interface ApiServices {
   lifecycle: TaskLifecycle;
   storage: ArtifactStorage;
   uploads: UploadFiles;
+  authenticator: Authenticator;
   /** The base URL clients reach this server at (for upload and content URLs). */
   publicUrl(): string;
 }
 
-/** One request's context: its own entity manager fork and loaders. */
+/** One request's context: its own entity manager fork and loaders, and the caller's access. */
 export interface GraphQLContext {
   em: EntityManager;
+  access: Access;
   loaders: Loaders;
   services: ApiServices;
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Access } from '../access/access.js';
 
 /**
  * Per-request batching: every lookup of the same kind made while resolving one level of a
@@ -9,12 +10,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export class Loaders {
   private readonly loaders = new Map<unknown, DataLoader<unknown, unknown, unknown>>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly access: Access) {}
 
-  /** Loads objects of `entity` by id. */
+  /** Loads objects of `entity` by id; one the caller may not see loads as null. */
   byId<T extends object>(entity: EntityClass<T>): DataLoader<string, T | null> {
     return this.custom(entity, async (ids: readonly string[]) => {
-      const found = await this.em.find(entity, { id: { $in: [...ids] } } as never);
+      const visible = await this.access.visible(entity);
+      const found = await this.em.find(entity, { $and: [{ id: { $in: [...ids] } }, visible()] } as never);
       const byId = new Map(found.map((e) => [(e as unknown as { id: string }).id, e as T]));
       return ids.map((id) => byId.get(id) ?? null);
     });

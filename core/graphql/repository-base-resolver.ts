@@ -10,7 +10,8 @@ import { emSql } from '../db/sql.js';
 import { isUuid } from '../db/uuid7.js';
 import type { SyncArgs } from '../sync/sync-task.js';
 import { objectResource } from '../tasking/resources.js';
-import { authorize } from './authorization.js';
+import { Access, objectArg } from '../access/rules.js';
+import { Role } from '../access/roles.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
 import { badInput, notFound } from './errors.js';
@@ -46,6 +47,7 @@ export function createRepositoryResolver<T extends Repository>(options: Reposito
       name: `modify${typeName}`,
       description: 'Adds and removes content in a new version (none when nothing changes). `removeContent: ["*"]` removes everything; content added replaces present content with the same repository key.',
     })
+    @Access({ role: Role.CONTRIBUTOR, on: objectArg(options.entity) })
     async modify(
       @Arg('id', () => ID) id: string,
       @Ctx() ctx: GraphQLContext,
@@ -53,7 +55,6 @@ export function createRepositoryResolver<T extends Repository>(options: Reposito
       @Arg('removeContent', () => [ID], { nullable: true }) removeContent?: string[],
       @Arg('baseVersion', () => Int, { nullable: true, description: 'Start from this version number instead of the latest.' }) baseVersion?: number,
     ): Promise<Task> {
-      await authorize(ctx, { action: 'modify', type: typeName, id });
       await this.existing(ctx, id);
       const add = [...new Set(addContent ?? [])];
       const remove = [...new Set(removeContent ?? [])];
@@ -80,17 +81,18 @@ export function createRepositoryResolver<T extends Repository>(options: Reposito
       name: `sync${typeName}`,
       description: "Mirrors the remote (the repository's own by default) into a new version, in a task holding the repository exclusively and the remote shared. `mirror: true` also removes what the remote no longer lists.",
     })
+    @Access({ role: Role.CONTRIBUTOR, on: objectArg(options.entity) })
     async sync(
       @Arg('id', () => ID) id: string,
       @Ctx() ctx: GraphQLContext,
       @Arg('remoteId', () => ID, { nullable: true }) remoteId?: string,
       @Arg('mirror', () => Boolean, { nullable: true }) mirror?: boolean,
     ): Promise<Task> {
-      await authorize(ctx, { action: 'sync', type: typeName, id });
       const repository = (await this.existing(ctx, id)) as unknown as Repository;
       const remote = remoteId ?? repository.remote?.id;
       if (!remote) throw badInput('The repository has no remote: give remoteId', 'remoteId');
-      if (!isUuid(remote) || !(await ctx.em.count(remoteType, { id: remote }))) throw notFound(remoteType.name, remote);
+      // Syncing from a remote needs seeing it: one the caller may not see is NOT_FOUND.
+      if (!isUuid(remote) || !(await ctx.loaders.byId(remoteType).load(remote))) throw notFound(remoteType.name, remote);
       const args: SyncArgs = { repositoryId: id, remoteId: remote, mirror: mirror ?? false };
       return ctx.services.tasks.dispatch(task, { ...args }, {
         exclusiveResources: [objectResource(ctx.em, options.entity, id)],

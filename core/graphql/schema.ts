@@ -14,11 +14,16 @@ import { TestTaskResolver } from './resolvers/test-task-resolver.js';
 import { UploadResolver } from './resolvers/upload-resolver.js';
 import { MaintenanceResolver } from './resolvers/maintenance-resolver.js';
 import { WorkerResolver } from './resolvers/worker-resolver.js';
+import { ApiTokenResolver } from './resolvers/api-token-resolver.js';
+import { GroupResolver } from './resolvers/group-resolver.js';
+import { RoleResolver } from './resolvers/role-resolver.js';
+import { UserResolver } from './resolvers/user-resolver.js';
+import { enforceAccess } from './access-enforcement.js';
 
 const coreResolvers = [
   TaskResolver, TaskGroupResolver, TestTaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver,
   ContentResolver, ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
-  UploadResolver, MaintenanceResolver,
+  UploadResolver, MaintenanceResolver, UserResolver, GroupResolver, ApiTokenResolver, RoleResolver,
 ] as const;
 
 /**
@@ -34,14 +39,15 @@ const streamsOnly: PubSub = {
   },
 };
 
+/** The API of the core and these plugins, every root operation behind its declared access rule. */
 export async function buildLarderSchema(plugins: LarderPlugin[]): Promise<GraphQLSchema> {
-  return buildSchema({
+  return enforceAccess(await buildSchema({
     resolvers: [...coreResolvers, ...plugins.flatMap((p) => p.resolvers)] as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     // Nulls are validated too: `null` for a required field is an error, not a skipped check.
     validate: { forbidUnknownValues: false, skipMissingProperties: false },
     pubSub: streamsOnly,
-  });
+  }));
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so it changes only when the API does. */

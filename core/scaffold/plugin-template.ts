@@ -92,7 +92,7 @@ import { ${pascal}Note } from '../entities/${kebab}-note.js';
 export class ${pascal}NoteResolver extends createReadResolver({ entity: ${pascal}Note }) {}
 `,
     [`resolvers/${kebab}-repository-resolver.ts`]: `import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { authorize, badInput, createRepositoryResolver, objectResource, Task, type GraphQLContext } from ${api};
+import { Access, badInput, createRepositoryResolver, objectArg, objectResource, Role, Task, type GraphQLContext } from ${api};
 import { ${pascal}Note } from '../entities/${kebab}-note.js';
 import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
 import type { AddNoteArgs } from '../tasks/add-note-task.js';
@@ -104,13 +104,13 @@ export class ${pascal}RepositoryResolver extends createRepositoryResolver({
   contentTypes: [${pascal}Note],
 }) {
   @Mutation(() => Task, { description: 'Adds a note to the repository in a new version, in a task holding the repository exclusively.' })
+  @Access({ role: Role.CONTRIBUTOR, on: objectArg(${pascal}Repository, 'repositoryId') })
   async add${pascal}Note(
     @Arg('repositoryId', () => ID) repositoryId: string,
     @Arg('title') title: string,
     @Arg('text') text: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Task> {
-    await authorize(ctx, { action: 'modify', type: '${pascal}Repository', id: repositoryId });
     await this.existing(ctx, repositoryId);
     if (title.trim() === '') throw badInput('title must not be blank', 'title');
     const args: AddNoteArgs = { repositoryId, title, text };

@@ -10,7 +10,7 @@ export async function handleGraphQLHttp(
   apollo: ApolloServer<GraphQLContext>,
   req: IncomingMessage,
   res: ServerResponse,
-  context: () => Promise<GraphQLContext>,
+  context: (req: IncomingMessage) => Promise<GraphQLContext>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -27,7 +27,7 @@ export async function handleGraphQLHttp(
   }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: new URL(req.url ?? '/', 'http://x').search, body },
-    context,
+    context: () => context(req),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
   res.statusCode = result.status ?? 200;

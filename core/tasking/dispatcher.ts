@@ -1,3 +1,4 @@
+import { currentActor } from '../access/acting-user.js';
 import type { Task } from '../db/entities/task.js';
 import { TaskState } from '../db/entities/task-state.js';
 import { uuid7 } from '../db/uuid7.js';
@@ -77,9 +78,11 @@ export class TaskDispatcher {
     const exclusive = [...new Set(options.exclusiveResources ?? [])];
     const shared = [...new Set(options.sharedResources ?? [])].filter((r) => !exclusive.includes(r));
     const now = new Date();
+    const { userId, permission } = currentActor();
     return {
       id: uuid7(now.getTime()), name, args, exclusiveResources: exclusive, sharedResources: shared,
       parentTaskId: options.parentTaskId ?? null, taskGroupId: options.taskGroupId ?? null, createdAt: now, fence,
+      userId, permission,
     };
   }
 
@@ -108,7 +111,7 @@ function waitingRow(task: NewTask): TaskRow {
     id: task.id, seq: 0, name: task.name, state: TaskState.WAITING, args: task.args,
     exclusive_resources: task.exclusiveResources, shared_resources: task.sharedResources,
     progress_reports: [], created_resources: [], error: null, worker: null,
-    parent_task_id: task.parentTaskId, task_group_id: task.taskGroupId,
+    parent_task_id: task.parentTaskId, task_group_id: task.taskGroupId, user_id: task.userId, permission: task.permission,
     created_at: task.createdAt, updated_at: task.createdAt, started_at: null, finished_at: null,
   };
 }

@@ -9,7 +9,8 @@ import type { ProgressHandle, ProgressStart } from './progress.js';
 
 /** What a task function gets to do its work. */
 export interface TaskContext<Args = Record<string, unknown>> {
-  task: { id: string; name: string };
+  /** `userId`: who dispatched it, on whose behalf it acts (null: Larder itself). */
+  task: { id: string; name: string; userId: string | null };
   args: Args;
   /** A fork of its own; flushed when the function returns. */
   em: EntityManager;

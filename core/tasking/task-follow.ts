@@ -59,9 +59,12 @@ export async function followTask(bus: TaskEventBus, id: string, load: () => Prom
   return stream;
 }
 
-/** Every change of every task the predicate accepts, until the client unsubscribes. */
-export function taskEventStream(bus: TaskEventBus, accept: (task: Task) => boolean): EventStream<Task> {
-  const stream: EventStream<Task> = new EventStream<Task>(() => stop());
+/** Every change of every task the predicate accepts, until the client unsubscribes (then `ended` is called). */
+export function taskEventStream(bus: TaskEventBus, accept: (task: Task) => boolean, ended: () => void = () => undefined): EventStream<Task> {
+  const stream: EventStream<Task> = new EventStream<Task>(() => {
+    stop();
+    ended();
+  });
   const stop = bus.onAny((task) => {
     if (accept(task)) stream.push(task);
   });

@@ -16,6 +16,8 @@ export interface TaskRow {
   worker: string | null;
   parent_task_id: string | null;
   task_group_id: string | null;
+  user_id: string | null;
+  permission: string | null;
   created_at: Date | string;
   updated_at: Date | string;
   started_at: Date | string | null;
@@ -44,6 +46,8 @@ export function taskFromRow(row: TaskRow): Task {
     worker: row.worker,
     parentTaskId: row.parent_task_id,
     taskGroupId: row.task_group_id,
+    userId: row.user_id,
+    permission: row.permission,
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
     startedAt: date(row.started_at),

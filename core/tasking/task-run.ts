@@ -7,6 +7,7 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import type { UploadFiles } from '../upload/upload-files.js';
+import { actingAs } from '../access/acting-user.js';
 import type { TaskDispatcher } from './dispatcher.js';
 import { FencedStorage } from './fenced-storage.js';
 import { ProgressTracker } from './progress.js';
@@ -117,7 +118,9 @@ export class TaskRun {
         this.log.warn({ err: error }, 'saving progress failed');
       }
     }));
-    const body = withWriteFence(this.fence, () => this.body(created, progress));
+    // The function acts for whoever dispatched the task: what it creates is theirs, what it dispatches too.
+    const actor = { userId: this.row.user_id ?? null, permission: this.row.permission ?? null };
+    const body = withWriteFence(this.fence, () => actingAs(actor, () => this.body(created, progress)));
     // However late the function ends, say so if the database refused it a write.
     void body.then((ended) => {
       if (ended.refusedWrite) this.log.info('a write of the task was refused: the run had lost its reservations');
@@ -143,7 +146,7 @@ export class TaskRun {
     const fork: { em: EntityManager | null } = { em: null };
     const log = () => this.log;
     const ctx: TaskContext = {
-      task: { id: row.id, name: row.name },
+      task: { id: row.id, name: row.name, userId: row.user_id ?? null },
       args: row.args,
       get em() {
         return (fork.em ??= orm.em.fork() as EntityManager);

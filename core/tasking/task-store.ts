@@ -15,6 +15,8 @@ export interface NewTask {
   createdAt: Date;
   /** The fence token of the run that dispatches this task as its child (see larder_dispatch_batch). */
   fence: string | null;
+  userId: string | null;
+  permission: string | null;
 }
 
 export interface Finish {
@@ -59,6 +61,7 @@ export class TaskStore {
       JSON.stringify(tasks.map((t) => ({
         id: t.id, name: t.name, args: t.args, exclusive: t.exclusiveResources, shared: t.sharedResources,
         parent: t.parentTaskId, group: t.taskGroupId, createdAt: t.createdAt.toISOString(), fence: t.fence,
+        user: t.userId, permission: t.permission,
       }))),
     ]);
     return rows.map((r) => r.id);

@@ -1,6 +1,7 @@
 import { saveArtifact } from '../content/artifacts.js';
 import { DigestMismatch, isHexDigest, SizeMismatch } from '../storage/digests.js';
 import type { HttpRoute } from '../plugin/definition.js';
+import { signedIn } from '../server/route-auth.js';
 import { sendError, sendJson } from '../server/json-response.js';
 
 /**
@@ -10,7 +11,9 @@ import { sendError, sendJson } from '../server/json-response.js';
 export const artifactUploadRoute: HttpRoute = {
   method: 'POST',
   prefix: '/artifacts',
-  async handle(req, res, { em, services }) {
+  async handle(req, res, ctx) {
+    const { em, services } = ctx;
+    if (!(await signedIn(res, ctx))) return;
     const sha256 = new URL(req.url ?? '/', 'http://x').searchParams.get('sha256') ?? undefined;
     if (sha256 !== undefined && !isHexDigest('sha256', sha256)) {
       return sendError(res, 400, 'BAD_DIGEST', 'sha256 must be 64 hex digits');

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HttpRoute } from '../plugin/definition.js';
 import { Upload } from '../db/entities/upload.js';
 import { isUuid } from '../db/uuid7.js';
+import { signedIn } from '../server/route-auth.js';
 import { sendError, sendJson } from '../server/json-response.js';
 import { chunkRange, type ChunkRange } from './content-range.js';
 import { chunkWritten, releaseChunk, reserveChunk } from './upload-chunks.js';
@@ -17,9 +18,13 @@ import { ChunkLengthMismatch, type UploadFiles } from './upload-files.js';
 export const uploadChunkRoute: HttpRoute = {
   method: 'PUT',
   prefix: '/uploads/',
-  async handle(req, res, { em, services }) {
+  async handle(req, res, ctx) {
+    const { em, services } = ctx;
+    const access = await signedIn(res, ctx);
+    if (!access) return;
     const id = new URL(req.url ?? '/', 'http://x').pathname.slice('/uploads/'.length);
-    const upload = isUuid(id) ? await em.findOne(Upload, { id }) : null;
+    // An upload is its creator's alone: anyone else is told it does not exist.
+    const upload = isUuid(id) ? await em.findOne(Upload, { $and: [{ id }, (await access.visible(Upload))()] }) : null;
     if (!upload) return sendError(res, 404, 'NOT_FOUND', `upload ${id} does not exist`);
     const range = chunkRange(req.headers['content-range'], upload.size);
     if (!range) {

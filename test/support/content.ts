@@ -5,8 +5,8 @@ import { finished, type TaskView } from './tasks.js';
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** Uploads bytes in one request (`POST /artifacts`); returns the artifact. */
-export async function uploadArtifact(baseUrl: string, bytes: Buffer | string): Promise<{ id: string; sha256: string; size: number }> {
-  const res = await fetch(`${baseUrl}/artifacts?sha256=${sha256(bytes)}`, { method: 'POST', body: bytes });
+export async function uploadArtifact(client: GraphQLClient, bytes: Buffer | string): Promise<{ id: string; sha256: string; size: number }> {
+  const res = await fetch(`${client.url}/artifacts?sha256=${sha256(bytes)}`, { method: 'POST', body: bytes, headers: client.headers });
   if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; sha256: string; size: number };
 }
@@ -19,7 +19,7 @@ export async function runTask(client: GraphQLClient, mutation: string, variables
 
 /** Uploads a file and makes it FileContent (optionally in a new version of `repositoryId`); returns the content id. */
 export async function createFile(client: GraphQLClient, relativePath: string, bytes: Buffer | string, repositoryId?: string): Promise<string> {
-  const artifact = await uploadArtifact(client.url, bytes);
+  const artifact = await uploadArtifact(client, bytes);
   const task = await runTask(client,
     `mutation ($path: String!, $artifact: ID!, $repo: ID) { createFileContent(relativePath: $path, artifactId: $artifact, repositoryId: $repo) { id } }`,
     { path: relativePath, artifact: artifact.id, repo: repositoryId ?? null });

@@ -6,16 +6,34 @@ export interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string } & Record<string, unknown> }>;
 }
 
-/** A plain HTTP GraphQL client, as any user's script would use. */
+/** `Authorization: Basic …` for a username and password. */
+export function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/**
+ * A plain HTTP GraphQL client, as any user's script would use, sending `authorization` (e.g.
+ * `Bearer <token secret>`) with every request and as the graphql-ws connection parameter.
+ */
 export class GraphQLClient {
   private ws: Client | null = null;
 
-  constructor(readonly url: string) {}
+  constructor(readonly url: string, readonly authorization: string | null = null) {}
+
+  /** The headers that authenticate a plain HTTP request (an upload, a download) as this client. */
+  get headers(): Record<string, string> {
+    return this.authorization ? { authorization: this.authorization } : {};
+  }
+
+  /** The same server, as someone else (null: anonymous). */
+  as(authorization: string | null): GraphQLClient {
+    return new GraphQLClient(this.url, authorization);
+  }
 
   async request<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
     const res = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...this.headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GraphQLResponse<T>;
@@ -47,7 +65,10 @@ export class GraphQLClient {
   }
 
   subscription<T>(query: string, variables: Record<string, unknown>): AsyncIterableIterator<GraphQLResponse<T>> {
-    this.ws ??= createClient({ url: `${this.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
+    this.ws ??= createClient({
+      url: `${this.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true,
+      connectionParams: this.authorization ? { authorization: this.authorization } : {},
+    });
     return this.ws.iterate({ query, variables }) as AsyncIterableIterator<GraphQLResponse<T>>;
   }
 

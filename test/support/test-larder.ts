@@ -7,13 +7,17 @@ import pg from 'pg';
 import { startLarder, type RunningLarder } from '../../core/app.js';
 import { loadConfig } from '../../core/config.js';
 import { createTestDatabase } from './database.js';
-import { GraphQLClient } from './graphql-client.js';
+import { basic, GraphQLClient } from './graphql-client.js';
+import { tokenFor } from './identities.js';
 import { spawnLarder, spawnLarderContained, type LarderProcess } from './larder-process.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 export interface TestLarder {
   larder: RunningLarder;
+  /** Signed in as `admin` (by a token). */
   client: GraphQLClient;
+  /** The password of `admin` (LARDER_ADMIN_PASSWORD of this Larder). */
+  adminPassword: string;
   /** Environment that points another Larder process at the same database and Redis prefix (through the proxies, if any). */
   env: Record<string, string>;
   /** Between Larder and PostgreSQL, when asked for. */
@@ -95,6 +99,7 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     LARDER_REDIS_PREFIX: `larder-test-${randomBytes(6).toString('hex')}`,
     LARDER_HOME: home,
     LARDER_TEST_TASKS: '1',
+    LARDER_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Small pools: parallel test files with several processes each share one PostgreSQL.
     LARDER_DB_POOL: '5',
@@ -106,7 +111,8 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     { api: true, worker: (options.workers ?? 1) > 0 },
     true,
   );
-  const client = new GraphQLClient(larder.url!);
+  const { token } = await tokenFor(new GraphQLClient(larder.url!, basic('admin', env.LARDER_ADMIN_PASSWORD!)));
+  const client = new GraphQLClient(larder.url!, `Bearer ${token}`);
   const pool = new pg.Pool({ connectionString: database.url, max: 3 });
   // An idle connection that dies is replaced on the next query (queries report their own errors).
   // It happens at teardown: pool.end() resolves before its connections have closed, and the forced
@@ -116,6 +122,7 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
   return {
     larder,
     client,
+    adminPassword: env.LARDER_ADMIN_PASSWORD!,
     env,
     postgresProxy,
     redisProxy,

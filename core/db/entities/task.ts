@@ -45,6 +45,7 @@ export class TaskError {
 @Index({ properties: ['parentTaskId'] })
 @Index({ properties: ['taskGroupId'] })
 @Index({ properties: ['finishedAt'] })
+@Index({ properties: ['userId'] })
 @Index({ properties: ['createdAt'] })
 @Index({ properties: ['exclusiveResources'], type: 'gin' })
 @Index({ properties: ['sharedResources'], type: 'gin' })
@@ -95,6 +96,14 @@ export class Task extends BaseEntity {
 
   @Property({ type: 'uuid', nullable: true })
   taskGroupId?: string | null;
+
+  /** Who dispatched it (null: Larder itself); its `user` field resolves it. */
+  @Property({ type: 'uuid', nullable: true })
+  userId?: string | null;
+
+  /** What the dispatch needed (see core/access/acting-user.ts); cancelling needs it again. */
+  @Property({ type: 'text', nullable: true })
+  permission?: string | null;
 
   @Field(() => DateTime, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

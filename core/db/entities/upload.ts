@@ -12,4 +12,8 @@ export class Upload extends BaseEntity {
   @Field(() => SafeInt)
   @Property({ type: new BigIntType('number') })
   size!: number;
+
+  /** Who created it: only they may add chunks to it, commit it, or see it. */
+  @Property({ type: 'uuid', nullable: true })
+  userId?: string | null;
 }

@@ -8,6 +8,7 @@ import { StartByKey } from './0006-start-by-key.js';
 import { SetBasedTasking } from './0007-set-based-tasking.js';
 import { SetBasedTaskingCatchUp } from './0008-set-based-tasking-catch-up.js';
 import { WriteFencing } from './0009-write-fencing.js';
+import { Identity } from './0010-identity.js';
 
 export const coreMigrations: MigrationObject[] = [
   { name: 'core-0001-tables', class: CoreTables },
@@ -19,4 +20,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0007-set-based-tasking', class: SetBasedTasking },
   { name: 'core-0008-set-based-tasking-catch-up', class: SetBasedTaskingCatchUp },
   { name: 'core-0009-write-fencing', class: WriteFencing },
+  { name: 'core-0010-identity', class: Identity },
 ];

@@ -5,7 +5,8 @@ import { Repository } from '../../db/entities/repository.js';
 import { Task } from '../../db/entities/task.js';
 import { isUuid } from '../../db/uuid7.js';
 import { objectResource } from '../../tasking/resources.js';
-import { authorize } from '../authorization.js';
+import { Access, versionArg } from '../../access/rules.js';
+import { Role } from '../../access/roles.js';
 import { conflict, notFound } from '../errors.js';
 import { RepositoryVersion } from '../../db/entities/repository-version.js';
 import { createReadResolver } from '../base-resolver.js';
@@ -38,8 +39,8 @@ export class RepositoryVersionResolver extends VersionRead {
   }
 
   @Mutation(() => Task, { description: 'Deletes a version (not the latest, nor one a distribution serves) in a task holding its repository.' })
+  @Access({ role: Role.OWNER, on: versionArg() })
   async deleteRepositoryVersion(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
-    await authorize(ctx, { action: 'delete', type: 'RepositoryVersion', id });
     const version = isUuid(id) ? await ctx.em.findOne(RepositoryVersion, { id, complete: true }) : null;
     if (!version) throw notFound('RepositoryVersion', id);
     const problem = await undeletableReason(ctx.em, version);

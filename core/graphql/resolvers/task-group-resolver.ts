@@ -1,11 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { TaskGroup } from '../../db/entities/task-group.js';
-import type { TaskState } from '../../db/entities/task-state.js';
 import { isUuid } from '../../db/uuid7.js';
-import { authorize } from '../authorization.js';
+import { Access } from '../../access/rules.js';
+import { Task } from '../../db/entities/task.js';
+import { isFinalTaskState, type TaskState } from '../../db/entities/task-state.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict, forbidden, notFound } from '../errors.js';
 import { OrderDirection } from '../types/operator-filters.js';
 import { TaskStateCounts } from '../types/task-state-counts.js';
 import { TaskResolver } from './task-resolver.js';
@@ -18,14 +19,15 @@ const TaskGroupRead = createReadResolver({
 @Resolver(() => TaskGroup)
 export class TaskGroupResolver extends TaskGroupRead {
   @FieldResolver(() => TaskResolver.listing.Connection, { description: 'The tasks of the group, newest first unless ordered otherwise.' })
-  tasks(
+  async tasks(
     @Root() group: TaskGroup,
     @Ctx() ctx: GraphQLContext,
     @Arg('filter', () => TaskResolver.listing.Filter, { nullable: true }) filter?: Record<string, unknown>,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return TaskResolver.listing.list(ctx.em, { filter, first, after }, { taskGroupId: group.id });
+    const visible = await ctx.access.visible(Task);
+    return TaskResolver.listing.list(ctx.em, { filter, first, after }, () => ({ $and: [{ taskGroupId: group.id }, visible()] }));
   }
 
   @FieldResolver(() => TaskStateCounts, { description: 'How many of its tasks are in each state.' })
@@ -47,8 +49,15 @@ export class TaskGroupResolver extends TaskGroupRead {
   @Mutation(() => TaskGroup, {
     description: 'Closes the group to new tasks and cancels its unfinished ones. A group with nothing left to cancel is a CONFLICT.',
   })
+  @Access({ signedIn: true })
   async cancelTaskGroup(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<TaskGroup> {
-    await authorize(ctx, { action: 'cancel', type: 'TaskGroup', id });
+    if (!isUuid(id) || !(await ctx.loaders.byId(TaskGroup).load(id))) throw notFound('TaskGroup', id);
+    const unfinished = (await ctx.em.find(Task, { taskGroupId: id })).filter((t) => !isFinalTaskState(t.state));
+    for (const task of unfinished) {
+      if (!(await ctx.access.holds(task.permission ?? null, task.userId ?? null))) {
+        throw forbidden(`Cancelling the group needs the permission each of its tasks' dispatch needed; task ${task.id} is not yours to cancel`);
+      }
+    }
     const cancelled = isUuid(id) ? await ctx.services.lifecycle.cancelGroup(id) : null;
     if (cancelled === null) throw notFound('TaskGroup', id);
     if (!cancelled) throw conflict(`Task group ${id} has no unfinished task to cancel`);

@@ -2,14 +2,16 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { TaskGroup } from '../../db/entities/task-group.js';
 import { FINAL_TASK_STATES, isFinalTaskState, TaskState } from '../../db/entities/task-state.js';
 import { Task } from '../../db/entities/task.js';
+import { User } from '../../db/entities/user.js';
 import { isUuid } from '../../db/uuid7.js';
 import { DateTime } from '../../scalars.js';
 import { followTask, taskEventStream } from '../../tasking/task-follow.js';
 import { taskFromRow } from '../../tasking/task-row.js';
-import { authorize } from '../authorization.js';
+import { TaskVisibility } from '../../access/task-visibility.js';
+import { Access } from '../../access/rules.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput, conflict, notFound } from '../errors.js';
+import { badInput, conflict, forbidden, notFound } from '../errors.js';
 import { filterMatches } from '../filter-where.js';
 import { OrderDirection } from '../types/operator-filters.js';
 
@@ -50,6 +52,11 @@ export class TaskResolver extends TaskRead {
       .load(task.id);
   }
 
+  @FieldResolver(() => User, { nullable: true, description: 'Who dispatched it (null: Larder itself, or a user since deleted).' })
+  user(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<User | null> {
+    return ctx.loaders.load(User, task.userId);
+  }
+
   @FieldResolver(() => TaskGroup, { nullable: true })
   taskGroup(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<TaskGroup | null> {
     return ctx.loaders.load(TaskGroup, task.taskGroupId);
@@ -60,10 +67,13 @@ export class TaskResolver extends TaskRead {
       + '(whatever it throws on the way out). One that has not stopped after LARDER_CANCEL_GRACE_MS ends FAILED with code '
       + 'CANCEL_TIMEOUT and its reservations are released. A final task is a CONFLICT.',
   })
+  @Access({ signedIn: true })
   async cancelTask(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
-    await authorize(ctx, { action: 'cancel', type: 'Task', id });
-    const task = isUuid(id) ? await ctx.em.findOne(Task, { id }) : null;
+    const task = isUuid(id) ? await ctx.loaders.byId(Task).load(id) : null;
     if (!task) throw notFound('Task', id);
+    if (!(await ctx.access.holds(task.permission ?? null, task.userId ?? null))) {
+      throw forbidden('Cancelling a task needs the permission its dispatch needed');
+    }
     if (isFinalTaskState(task.state)) throw conflict(`Task ${id} is already ${task.state}`);
     const row = await ctx.services.lifecycle.cancel(id);
     if (!row) throw conflict(`Task ${id} finished before it could be cancelled`);
@@ -74,12 +84,12 @@ export class TaskResolver extends TaskRead {
     description: 'Deletes finished tasks (by default in any final state) that finished before the given time, in batches, '
       + 'in a task whose progress report counts them.',
   })
+  @Access({ admin: true })
   async purgeTasks(
     @Arg('finishedBefore', () => DateTime) finishedBefore: Date,
     @Ctx() ctx: GraphQLContext,
     @Arg('states', () => [TaskState], { nullable: true }) states?: TaskState[],
   ): Promise<Task> {
-    await authorize(ctx, { action: 'purge', type: 'Task' });
     const chosen = states ?? [...FINAL_TASK_STATES];
     if (chosen.length === 0 || !chosen.every(isFinalTaskState)) {
       throw badInput(`states must be final states (${FINAL_TASK_STATES.join(', ')})`, 'states');
@@ -89,14 +99,15 @@ export class TaskResolver extends TaskRead {
     });
   }
 
+  @Access({ signedIn: true })
   @Subscription(() => Task, {
     description: 'The task as it is now, then every change; completes after a final state.',
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const id = args.id as string;
-      await authorize(ctx, { action: 'view', type: 'Task', id });
+      const visible = await ctx.access.visible(Task);
       const stream = isUuid(id)
-        ? await followTask(ctx.services.events, id, () => ctx.em.fork().findOne(Task, { id }))
+        ? await followTask(ctx.services.events, id, () => ctx.em.fork().findOne(Task, { $and: [{ id }, visible()] }))
         : null;
       if (!stream) throw notFound('Task', id);
       return stream;
@@ -106,15 +117,15 @@ export class TaskResolver extends TaskRead {
     return task;
   }
 
+  @Access({ signedIn: true })
   @Subscription(() => Task, {
-    description: 'Every change of every task that matches the filter.',
+    description: 'Every change of every task the caller may see that matches the filter.',
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      await authorize(ctx, { action: 'list', type: 'Task' });
       const filter = args.filter as Record<string, unknown> | undefined;
-      return taskEventStream(ctx.services.events, (task) =>
-        filterMatches(task as unknown as Record<string, unknown>, filter, { reservedResource: holds }),
-      );
+      const visibility = await TaskVisibility.start(ctx, ctx.access.caller!);
+      return taskEventStream(ctx.services.events, (task) => visibility.accepts(task)
+        && filterMatches(task as unknown as Record<string, unknown>, filter, { reservedResource: holds }), () => visibility.stop());
     },
   })
   taskEvents(@Root() task: Task, @Arg('filter', () => TaskRead.listing.Filter, { nullable: true }) _filter?: unknown): Task {

@@ -3,6 +3,7 @@ import { TaskGroup } from '../../db/entities/task-group.js';
 import { Task } from '../../db/entities/task.js';
 import { createTaskGroup } from '../../tasking/task-groups.js';
 import type { TestTaskArgs } from '../../tasking/test-task.js';
+import { Access } from '../../access/rules.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, forbidden } from '../errors.js';
 
@@ -19,6 +20,7 @@ export class TestTaskResolver {
       + '`incompleteVersionOf` leaves an incomplete version of that repository, as a sync dying half-way would; '
       + '`lateFile`, after the sleep, dispatches a child and stores those bytes as a file.',
   })
+  @Access({ signedIn: true })
   async dispatchTestTask(
     @Arg('sleepMs', () => Int) sleepMs: number,
     @Ctx() ctx: GraphQLContext,
@@ -43,6 +45,7 @@ export class TestTaskResolver {
   }
 
   @Mutation(() => TaskGroup, { description: 'Test support (LARDER_TEST_TASKS=1): an empty task group to dispatch test tasks into.' })
+  @Access({ signedIn: true })
   async createTestTaskGroup(@Arg('description', () => String) description: string, @Ctx() ctx: GraphQLContext): Promise<TaskGroup> {
     allowTestTasks(ctx);
     return createTaskGroup(ctx, description);

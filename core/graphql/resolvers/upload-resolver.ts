@@ -6,7 +6,7 @@ import { SafeInt } from '../../scalars.js';
 import { isHexDigest } from '../../storage/digests.js';
 import { resourceName } from '../../tasking/resources.js';
 import { writtenBytes } from '../../upload/upload-chunks.js';
-import { authorize } from '../authorization.js';
+import { Access } from '../../access/rules.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 
@@ -15,27 +15,27 @@ const MAX_UPLOAD = 2 ** 40;
 
 @Resolver(() => Upload)
 export class UploadResolver {
-  @Query(() => Upload, { nullable: true })
+  @Query(() => Upload, { nullable: true, description: 'One of the caller\'s uploads, or null.' })
+  @Access({ signedIn: true })
   async upload(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Upload | null> {
-    await authorize(ctx, { action: 'view', type: 'Upload', id });
-    return isUuid(id) ? ctx.em.findOne(Upload, { id }) : null;
+    return isUuid(id) ? ctx.loaders.byId(Upload).load(id) : null;
   }
 
   @Mutation(() => Upload, { description: 'Starts an upload of `size` bytes: PUT its chunks to `url`, then `commitUpload`.' })
+  @Access({ signedIn: true })
   async createUpload(@Arg('size', () => SafeInt) size: number, @Ctx() ctx: GraphQLContext): Promise<Upload> {
-    await authorize(ctx, { action: 'create', type: 'Upload' });
     if (size < 1 || size > MAX_UPLOAD) throw badInput(`size must be between 1 and ${MAX_UPLOAD} bytes`, 'size');
-    const upload = ctx.em.create(Upload, { size });
+    const upload = ctx.em.create(Upload, { size, userId: ctx.access.userId });
     await ctx.services.uploads.create(upload.id, size);
     await ctx.em.persistAndFlush(upload);
     return upload;
   }
 
   @Mutation(() => Task, { description: "Verifies the upload's bytes against `sha256` and makes them an Artifact (the task's created resource)." })
+  @Access({ signedIn: true })
   async commitUpload(@Arg('id', () => ID) id: string, @Arg('sha256') sha256: string, @Ctx() ctx: GraphQLContext): Promise<Task> {
-    await authorize(ctx, { action: 'commit', type: 'Upload', id });
     if (!isHexDigest('sha256', sha256)) throw badInput('sha256 must be 64 hex digits', 'sha256');
-    if (!isUuid(id) || !(await ctx.em.count(Upload, { id }))) throw notFound('Upload', id);
+    if (!isUuid(id) || !(await ctx.loaders.byId(Upload).load(id))) throw notFound('Upload', id);
     return ctx.services.tasks.dispatch('core.commit-upload', { uploadId: id, sha256: sha256.toLowerCase() }, {
       exclusiveResources: [resourceName('upload', id)],
     });

@@ -2,14 +2,14 @@ import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Task } from '../../db/entities/task.js';
 import { TaskState } from '../../db/entities/task-state.js';
 import { Worker } from '../../db/entities/worker.js';
-import { authorize } from '../authorization.js';
+import { Access } from '../../access/rules.js';
 import type { GraphQLContext } from '../context.js';
 
 @Resolver(() => Worker)
 export class WorkerResolver {
   @Query(() => [Worker], { description: 'Every worker that has heartbeated, online or not.' })
+  @Access({ admin: true })
   async workers(@Ctx() ctx: GraphQLContext): Promise<Worker[]> {
-    await authorize(ctx, { action: 'list', type: 'Worker' });
     return ctx.em.find(Worker, {}, { orderBy: { name: 'asc' } });
   }
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import {
-  Artifact, authorize, badInput, createReadResolver, isSafeRelativePath, isUuid, notFound, objectResource, resourceName, Task, Upload,
+  Access, Artifact, badInput, createReadResolver, isSafeRelativePath, isUuid, notFound, objectArg, objectResource, resourceName, Role, Task, Upload,
   type GraphQLContext,
 } from '../../../core/plugin-api.js';
 import { FileContent } from '../entities/file-content.js';
@@ -13,6 +13,7 @@ export class FileContentResolver extends createReadResolver({ entity: FileConten
   @Mutation(() => Task, {
     description: 'Makes a file at `relativePath` from an artifact or a finished upload (the task creates the FileContent, and a new version of `repositoryId` holding it when given).',
   })
+  @Access({ role: Role.CONTRIBUTOR, on: objectArg(FileRepository, 'repositoryId'), unnamed: { signedIn: true } })
   async createFileContent(
     @Arg('relativePath') relativePath: string,
     @Ctx() ctx: GraphQLContext,
@@ -20,13 +21,12 @@ export class FileContentResolver extends createReadResolver({ entity: FileConten
     @Arg('uploadId', () => ID, { nullable: true }) uploadId?: string,
     @Arg('repositoryId', () => ID, { nullable: true }) repositoryId?: string,
   ): Promise<Task> {
-    await authorize(ctx, { action: 'create', type: 'FileContent' });
     if (!isSafeRelativePath(relativePath)) {
       throw badInput('relativePath must be a relative path without "." or ".." segments, like "isos/boot.iso"', 'relativePath');
     }
     if (Boolean(artifactId) === Boolean(uploadId)) throw badInput('Give exactly one of artifactId and uploadId');
     await mustExist(ctx, Artifact, artifactId);
-    await mustExist(ctx, Upload, uploadId);
+    if (uploadId && (!isUuid(uploadId) || !(await ctx.loaders.byId(Upload).load(uploadId)))) throw notFound('Upload', uploadId);
     await mustExist(ctx, FileRepository, repositoryId);
     const args: CreateContentArgs = { relativePath, artifactId: artifactId ?? null, uploadId: uploadId ?? null, repositoryId: repositoryId ?? null };
     return ctx.services.tasks.dispatch('file.create-content', { ...args }, {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import {
-  authorize, badInput, createReadResolver, isUuid, notFound, objectResource, RepositoryVersion, Task, type GraphQLContext,
+  Access, badInput, eitherArg, createReadResolver, isUuid, notFound, objectResource, objectArg, RepositoryVersion, Role, Task, versionArg, type GraphQLContext,
 } from '../../../core/plugin-api.js';
 import { FilePublication } from '../entities/file-publication.js';
 import { FileRepository } from '../entities/file-repository.js';
@@ -11,12 +11,12 @@ export class FilePublicationResolver extends createReadResolver({ entity: FilePu
   @Mutation(() => Task, {
     description: "Publishes a repository's latest version, or the given version, in a task that shares the repository; the task creates the FilePublication.",
   })
+  @Access({ role: Role.CONTRIBUTOR, on: eitherArg(objectArg(FileRepository, 'repositoryId'), versionArg('repositoryVersionId')) })
   async createFilePublication(
     @Ctx() ctx: GraphQLContext,
     @Arg('repositoryId', () => ID, { nullable: true }) repositoryId?: string,
     @Arg('repositoryVersionId', () => ID, { nullable: true }) repositoryVersionId?: string,
   ): Promise<Task> {
-    await authorize(ctx, { action: 'create', type: 'FilePublication' });
     if (Boolean(repositoryId) === Boolean(repositoryVersionId)) throw badInput('Give exactly one of repositoryId and repositoryVersionId');
     const version = repositoryId ? await latestVersion(ctx, repositoryId) : await fileVersion(ctx, repositoryVersionId!);
     return ctx.services.tasks.dispatch('file.publish', { versionId: version.id }, {
@@ -26,7 +26,7 @@ export class FilePublicationResolver extends createReadResolver({ entity: FilePu
 }
 
 async function latestVersion(ctx: GraphQLContext, repositoryId: string): Promise<RepositoryVersion> {
-  const repository = isUuid(repositoryId) ? await ctx.em.findOne(FileRepository, { id: repositoryId }) : null;
+  const repository = isUuid(repositoryId) ? await ctx.loaders.byId(FileRepository).load(repositoryId) : null;
   if (!repository) throw notFound('FileRepository', repositoryId);
   return ctx.em.findOneOrFail(RepositoryVersion, { repository, number: repository.latestVersionNumber });
 }

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  DigestMismatch, objectResource, readBody, requireApiToken, saveArtifact, sendError, sendJson, SizeMismatch, taskOutcome,
-  TaskState, TooLarge, type Artifact, type HttpRoute, type RouteContext, type Task,
+  DigestMismatch, objectResource, readBody, Role, saveArtifact, signedIn, sendError, sendJson, SizeMismatch, taskOutcome,
+  ForbiddenFailure, NotFoundFailure, TaskState, TooLarge, type Artifact, type CallerAccess, type HttpRoute, type RouteContext, type Task,
 } from '../../../core/plugin-api.js';
 import { NpmDistribution } from '../entities/npm-distribution.js';
 import { NpmRepository } from '../entities/npm-repository.js';
@@ -66,10 +66,22 @@ function answer(res: ServerResponse, outcome: Task, request: PublishRequest): vo
   sendError(res, status, code, outcome.error?.description ?? `The publish task of ${id} ended ${outcome.state}`);
 }
 
-async function publish(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+/** Publishing needs `contributor` on the repository; one the caller may not see is not found. */
+async function mayPublish(access: CallerAccess, repository: NpmRepository): Promise<string> {
+  try {
+    return await access.requireRole(Role.CONTRIBUTOR, { kind: 'repository', id: repository.id }, 'NpmRepository');
+  } catch (error) {
+    if (error instanceof ForbiddenFailure) throw new PublishRefused(403, 'FORBIDDEN', error.message);
+    if (error instanceof NotFoundFailure) throw new PublishRefused(404, 'NOT_FOUND', 'No npm repository to publish into is served there');
+    throw error;
+  }
+}
+
+async function publish(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, access: CallerAccess): Promise<void> {
   const address = publishAddress(new URL(req.url ?? '/', 'http://x').pathname);
   if (!address) throw new PublishRefused(404, 'NOT_FOUND', `Publish with npm publish --registry <larder>${PUBLISH_PREFIX}<basePath>/`);
   const repository = await targetRepository(ctx.em, address.basePath);
+  const permission = await mayPublish(access, repository);
   const request = parsePublishDocument(await readDocument(req), address.name);
   const conflict = await publishConflict(ctx.em, repository, {
     name: request.name, version: request.version, integrity: integrityFromSha512(request.sha512), shasum: request.shasum,
@@ -79,15 +91,15 @@ async function publish(req: IncomingMessage, res: ServerResponse, ctx: RouteCont
   const args: PublishArgs = {
     repositoryId: repository.id, artifactId: artifact.id, name: request.name, version: request.version, manifest: request.manifest, tags: request.tags,
   };
-  const task = await ctx.services.tasks.dispatch('npm.publish', { ...args }, {
+  const task = await access.act(permission, () => ctx.services.tasks.dispatch('npm.publish', { ...args }, {
     exclusiveResources: [objectResource(ctx.em, NpmRepository, repository.id)],
-  });
+  }));
   const outcome = await taskOutcome(ctx, task.id, clientGone(res));
   if (outcome) answer(res, outcome, request);
 }
 
 /**
- * `PUT /npm/<basePath>/<name>`, as `npm publish` sends it: with the API token, the version is
+ * `PUT /npm/<basePath>/<name>`, as `npm publish` sends it: by a contributor of the repository, the version is
  * checked (its tarball against its integrity and shasum), then added to the repository the
  * distribution serves by a task that holds the repository; the answer waits for the task. 201 for
  * a new version, 409 for one the repository has, 400 for a bad document or tarball.
@@ -96,9 +108,10 @@ export const publishRoute: HttpRoute = {
   method: 'PUT',
   prefix: PUBLISH_PREFIX,
   async handle(req, res, ctx) {
-    if (!requireApiToken(req, res, ctx.services.config)) return;
+    const access = await signedIn(res, ctx);
+    if (!access) return;
     try {
-      await publish(req, res, ctx);
+      await publish(req, res, ctx, access);
     } catch (error) {
       if (!(error instanceof PublishRefused)) throw error;
       sendError(res, error.status, error.code, error.message);

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { sql, type WithEntityManager } from '../db/sql.js';
+import { LruCache } from '../lru-cache.js';
+import { BadCredentials, type Caller } from './caller.js';
+import { verifyPassword } from './passwords.js';
+import { tokenDigest } from './token-secrets.js';
+
+interface TokenRow {
+  token_id: string;
+  user_id: string;
+  username: string;
+  is_admin: boolean;
+}
+
+interface PasswordRow {
+  id: string;
+  username: string;
+  is_admin: boolean;
+  password_hash: string;
+}
+
+/** `lastUsedAt` is written at most this often per token, so a busy token costs no write per request. */
+const LAST_USED_GRANULARITY = '1 minute';
+
+/**
+ * Checks the credentials of one request: `Bearer <token secret>` or `Basic base64(user:password)`.
+ * No credentials: null (anonymous). Wrong ones: BadCredentials. Every check reads PostgreSQL, so a
+ * revoked or expired token, a deleted user or a changed password is refused by every process at once.
+ */
+export class Authenticator {
+  /**
+   * Passwords already verified against a stored hash: a script that sends Basic credentials with
+   * every request pays the KDF once, not per request. Keyed by a digest of hash and password, so a
+   * changed password (a new hash) misses, and no password is kept in memory.
+   */
+  private readonly verified = new LruCache<string, true>(1000);
+
+  constructor(private readonly db: WithEntityManager) {}
+
+  async authenticate(authorization: string | undefined): Promise<Caller | null> {
+    if (authorization === undefined || authorization.trim() === '') return null;
+    const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);
+    if (/^bearer$/i.test(scheme!)) return this.byToken(value);
+    if (/^basic$/i.test(scheme!)) return this.byPassword(value);
+    throw new BadCredentials('only Bearer and Basic credentials are accepted');
+  }
+
+  private async byToken(secret: string): Promise<Caller> {
+    const [row] = await sql<TokenRow>(this.db,
+      `with used as (
+         update api_token set last_used_at = larder_now()
+         where secret_digest = $1 and (expires_at is null or expires_at > larder_now())
+           and (last_used_at is null or last_used_at < larder_now() - interval '${LAST_USED_GRANULARITY}')
+         returning id)
+       select t.id as token_id, u.id as user_id, u.username, u.is_admin
+       from api_token t join user_account u on u.id = t.user_id
+       where t.secret_digest = $1 and (t.expires_at is null or t.expires_at > larder_now())`,
+      [tokenDigest(secret)]);
+    if (!row) throw new BadCredentials('the token is unknown, expired or revoked');
+    return { userId: row.user_id, username: row.username, isAdmin: row.is_admin, tokenId: row.token_id };
+  }
+
+  private async byPassword(encoded: string): Promise<Caller> {
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new BadCredentials('Basic credentials must be base64(username:password)');
+    return this.signIn(decoded.slice(0, colon), decoded.slice(colon + 1));
+  }
+
+  /** A username and password, from Basic credentials or a login exchange (`npm login`). */
+  async signIn(username: string, password: string): Promise<Caller> {
+    const [row] = await sql<PasswordRow>(this.db,
+      'select id, username, is_admin, password_hash from user_account where username = $1', [username]);
+    if (!row) throw new BadCredentials('unknown user or wrong password');
+    const key = createHash('sha256').update(row.password_hash).update('\0').update(password).digest('base64');
+    if (!this.verified.get(key)) {
+      if (!(await verifyPassword(password, row.password_hash))) throw new BadCredentials('unknown user or wrong password');
+      this.verified.set(key, true);
+      await sql(this.db, 'update user_account set last_login_at = larder_now() where id = $1', [row.id]);
+    }
+    return { userId: row.id, username: row.username, isAdmin: row.is_admin, tokenId: null };
+  }
+}

@@ -1,0 +1,49 @@
+import type { Task } from '../db/entities/task.js';
+import { sql, type WithEntityManager } from '../db/sql.js';
+import type { Caller } from './caller.js';
+
+/** How often a live stream re-reads the caller's roles: a grant or revocation shows in it within this. */
+const REFRESH_MS = 2_000;
+
+/**
+ * Which task events a subscriber may see, decided in memory for each event from its dispatcher and
+ * reservations, against the caller's roles as read at most REFRESH_MS ago: the same rule as the
+ * task list's SQL condition (core/access/visibility.ts), without a query per event.
+ */
+export class TaskVisibility {
+  private everything = false;
+  private resources = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(private readonly db: WithEntityManager, private readonly caller: Caller) {}
+
+  static async start(db: WithEntityManager, caller: Caller): Promise<TaskVisibility> {
+    const visibility = new TaskVisibility(db, caller);
+    if (caller.isAdmin) {
+      visibility.everything = true;
+      return visibility;
+    }
+    await visibility.refresh();
+    visibility.timer = setInterval(() => visibility.refresh().catch(() => undefined), REFRESH_MS).unref();
+    return visibility;
+  }
+
+  private async refresh(): Promise<void> {
+    const rows = await sql<{ resource: string | null }>(this.db,
+      `select case when ra.object_id is null then null else ra.object_kind || ':' || ra.object_id end as resource
+       from role_assignment ra
+       where ra.user_id = $1 or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = $1)`,
+      [this.caller.userId]);
+    this.everything = rows.some((r) => r.resource === null);
+    this.resources = new Set(rows.flatMap((r) => (r.resource === null ? [] : [r.resource])));
+  }
+
+  accepts(task: Task): boolean {
+    if (this.everything || task.userId === this.caller.userId) return true;
+    return task.exclusiveResources.some((r) => this.resources.has(r)) || task.sharedResources.some((r) => this.resources.has(r));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,87 @@
+import { raw } from '@mikro-orm/core';
+
+/**
+ * Which rows of each table a user may see, as SQL conditions a listing adds to its query (never
+ * fetched and then filtered). `granted` is the subquery of the ids of the objects the user holds
+ * any role on, directly or through a group.
+ */
+export function grantedObjects(userId: string): { sql: string; params: unknown[] } {
+  return {
+    sql: `select ra.object_id from role_assignment ra where ra.object_id is not null
+      and (ra.user_id = ? or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = ?))`,
+    params: [userId, userId],
+  };
+}
+
+/** The resource names (`repository:<id>`) of those objects, as tasks reserve them. */
+function grantedResources(userId: string): { sql: string; params: unknown[] } {
+  return {
+    sql: `array(select ra.object_kind || ':' || ra.object_id from role_assignment ra where ra.object_id is not null
+      and (ra.user_id = ? or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = ?)))`,
+    params: [userId, userId],
+  };
+}
+
+
+/**
+ * The condition for one table, or undefined for a table with no rule here (only admins see it).
+ * `global`: the user holds a role on every object, so everything role-governed is visible.
+ */
+function conditionFor(table: string, userId: string, global: boolean): { sql: (alias: string) => string; params: unknown[] } | null | undefined {
+  const granted = grantedObjects(userId);
+  const resources = grantedResources(userId);
+  const byRepository = (column: string) => ({ sql: (a: string) => `${a}.${column} in (${granted.sql})`, params: granted.params });
+  switch (table) {
+    case 'repository': case 'remote': case 'distribution': case 'content_guard':
+      return global ? null : byRepository('id');
+    case 'repository_version':
+      return global ? null : byRepository('repository_id');
+    case 'publication':
+      return global ? null : {
+        sql: (a) => `${a}.repository_version_id in (select v.id from repository_version v where v.repository_id in (${granted.sql}))`,
+        params: granted.params,
+      };
+    case 'content':
+      return global ? null : {
+        sql: (a) => `${a}.id in (select rc.content_id from repository_content rc where rc.repository_id in (${granted.sql}))`,
+        params: granted.params,
+      };
+    case 'artifact':
+      return global ? null : {
+        sql: (a) => `${a}.id in (select ca.artifact_id from content_artifact ca join repository_content rc on rc.content_id = ca.content_id
+          where rc.repository_id in (${granted.sql}))`,
+        params: granted.params,
+      };
+    case 'task':
+      return global ? null : {
+        sql: (a) => `(${a}.user_id = ? or ${a}.exclusive_resources && ${resources.sql} or ${a}.shared_resources && ${resources.sql})`,
+        params: [userId, ...resources.params, ...resources.params],
+      };
+    case 'task_group':
+      return {
+        sql: (a) => `${a}.id in (select t.task_group_id from task t where t.task_group_id is not null and `
+          + (global ? 'true)' : `(t.user_id = ? or t.exclusive_resources && ${resources.sql} or t.shared_resources && ${resources.sql}))`),
+        params: global ? [] : [userId, ...resources.params, ...resources.params],
+      };
+    // Anyone signed in may read who a user or group is (a task's dispatcher); listing them is for admins.
+    case 'user_account': case 'user_group':
+      return null;
+    case 'upload': case 'api_token':
+      return { sql: (a) => `${a}.user_id = ?`, params: [userId] };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What `userId` may see of `table`, as a MikroORM condition made afresh by each call (raw
+ * fragments are single-use). Admins see everything but other users' uploads and tokens.
+ */
+export function visibleRows(table: string, userId: string, admin: boolean, global: boolean): () => object {
+  const own = table === 'upload' || table === 'api_token';
+  if (admin && !own) return () => ({});
+  const condition = conditionFor(table, userId, global);
+  if (condition === null) return () => ({});
+  if (condition === undefined) return () => ({ [raw('false')]: true });
+  return () => ({ [raw((alias: string) => condition.sql(alias), condition.params)]: true });
+}
