@@ -26,6 +26,7 @@ const EXPECTED: readonly string[] = [
   'alter table "repository" alter column "type" type text using ("type"::text)',
   'alter table "publication" alter column "type" type text using ("type"::text)',
   'alter table "distribution" alter column "type" type text using ("type"::text)',
+  'alter table "content_guard" alter column "type" type text using ("type"::text)',
   // Partial indexes and an operator-class index: MikroORM holds such an index only as SQL copied into a decorator
   // and compared by name, so the migration stays their one source.
   'drop index "content_artifact_relative_path_index"',

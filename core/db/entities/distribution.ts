@@ -4,6 +4,7 @@ import { basePathPrefixes } from '../../content/base-paths.js';
 import { BadInputFailure, ConflictFailure } from '../../expected-failure.js';
 import { Field, InterfaceType } from 'type-graphql';
 import { escapeLike } from '../sql.js';
+import { ContentGuard } from './content-guard.js';
 import { NamedEntity } from './named-entity.js';
 import { Publication } from './publication.js';
 import { Repository } from './repository.js';
@@ -32,6 +33,10 @@ export abstract class Distribution extends NamedEntity {
 
   @ManyToOne(() => Repository, { nullable: true, deleteRule: 'set null' })
   repository?: Repository | null;
+
+  /** What a download needs besides the base path; none: anyone may download. */
+  @ManyToOne(() => ContentGuard, { nullable: true, deleteRule: 'set null' })
+  contentGuard?: ContentGuard | null;
 
   /** Runs under the base path's locks (see basePathLocks), so the check cannot race. */
   async beforeSave(em: EntityManager): Promise<void> {

@@ -2,16 +2,20 @@ import { ApiToken } from './api-token.js';
 import { Artifact } from './artifact.js';
 import { ContentArtifact } from './content-artifact.js';
 import { Content } from './content.js';
+import { ContentGuard } from './content-guard.js';
 import { Distribution } from './distribution.js';
 import { Group } from './group.js';
+import { HeaderContentGuard } from './header-content-guard.js';
 import { Publication } from './publication.js';
 import { PublicationFile } from './publication-file.js';
+import { RbacContentGuard } from './rbac-content-guard.js';
 import { Remote } from './remote.js';
 import { RemoteArtifact } from './remote-artifact.js';
 import { RepositoryContent } from './repository-content.js';
 import { RepositoryVersion } from './repository-version.js';
 import { RoleAssignment } from './role-assignment.js';
 import { Repository } from './repository.js';
+import { SignedUrlContentGuard } from './signed-url-content-guard.js';
 import { TaskGroup } from './task-group.js';
 import { Task } from './task.js';
 import { Upload } from './upload.js';
@@ -23,5 +27,5 @@ import { Worker } from './worker.js';
 export const coreEntities = [
   Task, TaskGroup, Worker, Artifact, Content, ContentArtifact, Repository, RepositoryVersion,
   RepositoryContent, Remote, RemoteArtifact, Publication, PublicationFile, Distribution, Upload, UploadChunk,
-  User, Group, ApiToken, RoleAssignment,
+  User, Group, ApiToken, RoleAssignment, ContentGuard, RbacContentGuard, HeaderContentGuard, SignedUrlContentGuard,
 ];
