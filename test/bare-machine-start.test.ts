@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { spawnWatchedLarder, startedRedisPid } from './support/bare-larder.js';
 import type { LarderProcess } from './support/larder-process.js';
-import { GraphQLClient } from './support/graphql-client.js';
+import { basic, GraphQLClient } from './support/graphql-client.js';
 import { alive, bridge, netNamespaceOf, processesIn, processesWorkingIn, type Bridge } from './support/net-namespace.js';
 import { finished } from './support/tasks.js';
 import { until } from './support/wait.js';
@@ -44,7 +44,7 @@ it('starts on a bare machine (embedded PostgreSQL, its own redis-server), runs a
   expect(processesIn(namespace).sort()).toEqual([pid, redisPid].sort());
 
   bridged = await bridge(pid, Number(inside.port), home);
-  client = new GraphQLClient(bridged.url);
+  client = new GraphQLClient(bridged.url, basic('admin', readFileSync(join(home, 'admin-password'), 'utf8').trim()));
   const { createFileRepository: repo } = await client.data(`mutation { createFileRepository(input: { name: "bare" }) { id } }`);
   const { updateFileRepository: task } = await client.data(
     `mutation ($id: ID!) { updateFileRepository(id: $id, input: { description: "on a bare machine" }) { id } }`,
