@@ -114,7 +114,7 @@ describe('the upload story', () => {
     const starts = [0, 50_000, 100_000, 150_000, 200_000].sort(() => Math.random() - 0.5);
     for (const start of starts) {
       const chunk = bytes.subarray(start, start + 50_000);
-      const res = await fetch(upload.url, { method: 'PUT', body: chunk, headers: { 'content-range': `bytes ${start}-${start + chunk.length - 1}/*` } });
+      const res = await fetch(upload.url, { method: 'PUT', body: chunk, headers: { ...t.client.headers, 'content-range': `bytes ${start}-${start + chunk.length - 1}/*` } });
       expect(res.status).toBe(200);
     }
     const repo = await steps.repository('uploaded');
