@@ -22,6 +22,7 @@ export { Access, eitherArg, objectArg, versionArg, type AccessRule, type Locate,
 export { Role } from './access/roles.js';
 export type { Access as CallerAccess } from './access/access.js';
 export type { Caller } from './access/caller.js';
+export { issueApiToken, type IssuedApiToken } from './access/issue-api-token.js';
 export { CHALLENGE, signedIn } from './server/route-auth.js';
 export type { GraphQLContext, ApiServices } from './graphql/context.js';
 export { apiError, badInput, conflict, forbidden, notFound, type ErrorCode } from './graphql/errors.js';

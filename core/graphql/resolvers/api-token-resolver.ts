@@ -1,8 +1,7 @@
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { issueApiToken } from '../../access/issue-api-token.js';
 import { Access } from '../../access/rules.js';
-import { newTokenSecret, tokenDigest } from '../../access/token-secrets.js';
 import { ApiToken } from '../../db/entities/api-token.js';
-import { User } from '../../db/entities/user.js';
 import { isUuid } from '../../db/uuid7.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
@@ -30,13 +29,7 @@ export class ApiTokenResolver {
   @Access({ signedIn: true })
   async createApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() ctx: GraphQLContext): Promise<CreatedApiToken> {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw badInput('expiresAt must be in the future', 'expiresAt');
-    const secret = newTokenSecret();
-    const em = ctx.em.fork();
-    const token = em.create(ApiToken, {
-      user: em.getReference(User, ctx.access.userId!), name: input.name, secretDigest: tokenDigest(secret), expiresAt: input.expiresAt ?? null,
-    });
-    await em.flush();
-    return Object.assign(new CreatedApiToken(), { token, secret });
+    return Object.assign(new CreatedApiToken(), await issueApiToken(ctx.em, ctx.access.userId!, { name: input.name, expiresAt: input.expiresAt }));
   }
 
   @Mutation(() => ApiToken, { description: 'Refuses the token from now on, in every process; sessions it opened close within seconds.' })
