@@ -21,7 +21,7 @@ export { createBaseResolver, createReadResolver, type BaseResolverOptions, type 
 export { Access, eitherArg, objectArg, versionArg, type AccessRule, type Locate, type ObjectRef } from './access/rules.js';
 export { Role } from './access/roles.js';
 export type { Access as CallerAccess } from './access/access.js';
-export type { Caller } from './access/caller.js';
+export { BadCredentials, type Caller } from './access/caller.js';
 export { issueApiToken, type IssuedApiToken } from './access/issue-api-token.js';
 export { CHALLENGE, signedIn } from './server/route-auth.js';
 export type { GraphQLContext, ApiServices } from './graphql/context.js';
