@@ -19,3 +19,5 @@ export { Upstream } from './support/upstream.js';
 export { serve } from './support/upstream.js';
 /** Runs the built `larder <command>` as its own process with exactly the environment given (e.g. a bad setting). */
 export { spawnLarder } from './support/larder-process.js';
+/** Makes a user (as admin) with a token of theirs and a client signed in by it: `await makeUser(t.client, 'alice')`. */
+export { makeUser, type TestUser } from './support/identities.js';
