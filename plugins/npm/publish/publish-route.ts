@@ -5,6 +5,7 @@ import {
   DigestMismatch, objectResource, readBody, Role, saveArtifact, signedIn, sendError, sendJson, SizeMismatch, taskOutcome,
   ForbiddenFailure, NotFoundFailure, TaskState, TooLarge, type Artifact, type CallerAccess, type HttpRoute, type RouteContext, type Task,
 } from '../../../core/plugin-api.js';
+import { answerAccount } from '../accounts/answer-account.js';
 import { NpmDistribution } from '../entities/npm-distribution.js';
 import { NpmRepository } from '../entities/npm-repository.js';
 import { integrityFromSha512 } from '../registry/integrity.js';
@@ -103,11 +104,13 @@ async function publish(req: IncomingMessage, res: ServerResponse, ctx: RouteCont
  * checked (its tarball against its integrity and shasum), then added to the repository the
  * distribution serves by a task that holds the repository; the answer waits for the task. 201 for
  * a new version, 409 for one the repository has, 400 for a bad document or tarball.
+ * `npm login` PUTs under the same URL.
  */
 export const publishRoute: HttpRoute = {
   method: 'PUT',
   prefix: PUBLISH_PREFIX,
   async handle(req, res, ctx) {
+    if (await answerAccount(req, res, ctx, PUBLISH_PREFIX)) return;
     const access = await signedIn(res, ctx);
     if (!access) return;
     try {

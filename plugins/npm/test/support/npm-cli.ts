@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,17 +38,56 @@ export class NpmCli {
     writeFileSync(this.userconfig, `${registry.replace(/^https?:/, '')}:_authToken=${token}\n`);
   }
 
-  /** Runs npm in `cwd` with an empty cache of its own; resolves with the exit code, whatever it is. */
-  run(cwd: string, args: string[]): Promise<NpmRun> {
-    const cache = mkdtempSync(join(this.root, 'cache-'));
-    const isolation = [
-      '--cache', cache, '--userconfig', this.userconfig, '--globalconfig', this.globalconfig,
+  /** What npm keeps in its user configuration (where `npm login` saves a token). */
+  userConfig(): string {
+    return readFileSync(this.userconfig, 'utf8');
+  }
+
+  /** Forgets every token. */
+  logout(): void {
+    writeFileSync(this.userconfig, '');
+  }
+
+  private isolation(): string[] {
+    return [
+      '--cache', mkdtempSync(join(this.root, 'cache-')), '--userconfig', this.userconfig, '--globalconfig', this.globalconfig,
       '--prefer-online', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel', 'warn',
     ];
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return { PATH: process.env.PATH ?? '', HOME: this.home };
+  }
+
+  /** Runs npm in `cwd` with an empty cache of its own; resolves with the exit code, whatever it is. */
+  run(cwd: string, args: string[]): Promise<NpmRun> {
     return new Promise((resolve) => {
-      execFile('npm', [...args, ...isolation], { cwd, env: { PATH: process.env.PATH ?? '', HOME: this.home } }, (error, stdout, stderr) => {
+      execFile('npm', [...args, ...this.isolation()], { cwd, env: this.env }, (error, stdout, stderr) => {
         const code = (error as { code?: unknown } | null)?.code;
         resolve({ code: error ? (typeof code === 'number' ? code : 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  /**
+   * `npm login` as a person types it: npm prompts only on a terminal, so it runs on a pseudo-terminal
+   * (util-linux `script`), and each answer is typed once its prompt shows. Everything npm writes,
+   * errors included, comes back as `stdout`.
+   */
+  login(args: string[], answers: { username: string; password: string }): Promise<NpmRun> {
+    const quoted = ['npm', 'login', ...args, ...this.isolation()].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+    const terminal = spawn('script', ['-qec', quoted, '/dev/null'], { cwd: this.root, env: { ...this.env, TERM: 'dumb' }, timeout: 25_000 });
+    const prompts: Array<[RegExp, string]> = [[/Username:/, answers.username], [/Password:/, answers.password]];
+    let output = '';
+    terminal.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      // A terminal's Enter is a carriage return.
+      while (prompts.length > 0 && prompts[0]![0].test(output.slice(output.lastIndexOf('\n') + 1))) terminal.stdin.write(`${prompts.shift()![1]}\r`);
+    });
+    return new Promise((resolve) => {
+      terminal.on('close', (code) => {
+        terminal.stdin.end();
+        resolve({ code: code ?? 1, stdout: output, stderr: '' });
       });
     });
   }
