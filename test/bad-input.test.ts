@@ -19,6 +19,17 @@ async function counts() {
 }
 
 describe('bad input', () => {
+  it('names the field and the rule it broke, never the value refused (a password would travel back in clear)', async () => {
+    const refused = 'short1';
+    const result = await t.client.request(`mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
+      input: { username: 'refused', password: refused },
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT', validationErrors: [{ property: 'password', constraints: { isLength: expect.any(String) } }],
+    });
+    expect(JSON.stringify(result)).not.toContain(refused);
+  });
+
   it('answers NOT_FOUND for an unknown id, and null when merely reading it', async () => {
     expect((await t.client.data(`query ($id: ID!) { fileRepository(id: $id) { id } }`, { id: MISSING })).fileRepository).toBeNull();
     expect((await t.client.data(`{ fileRepository(id: "not-a-uuid") { id } }`)).fileRepository).toBeNull();

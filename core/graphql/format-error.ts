@@ -36,10 +36,29 @@ export function formatError(log: Logger) {
       return withCode('SERVICE_UNAVAILABLE', 'The database is not reachable right now; try again shortly.');
     }
     const code = formatted.extensions?.code;
+    if (formatted.extensions?.validationErrors) {
+      return { ...formatted, extensions: { ...formatted.extensions, validationErrors: withoutValues(formatted.extensions.validationErrors) } };
+    }
     if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
       log.error({ err: original }, 'unexpected error in a GraphQL operation');
       return withCode('INTERNAL_SERVER_ERROR', 'Internal server error');
     }
     return formatted;
   };
+}
+
+interface ValidationFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFailure[];
+}
+
+/**
+ * class-validator's failures carry the refused value and the whole input object: an answer never
+ * echoes them (a refused password would travel back in clear), only which field broke which rule.
+ */
+function withoutValues(failures: unknown): ValidationFailure[] {
+  return (failures as ValidationFailure[]).map(({ property, constraints, children }) => ({
+    property, ...(constraints && { constraints }), ...(children?.length ? { children: withoutValues(children) } : {}),
+  }));
 }
