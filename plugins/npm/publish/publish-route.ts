@@ -67,13 +67,18 @@ function answer(res: ServerResponse, outcome: Task, request: PublishRequest): vo
   sendError(res, status, code, outcome.error?.description ?? `The publish task of ${id} ended ${outcome.state}`);
 }
 
-/** Publishing needs `contributor` on the repository; one the caller may not see is not found. */
-async function mayPublish(access: CallerAccess, repository: NpmRepository): Promise<string> {
+/**
+ * Publishing needs `contributor` on the repository. Anyone may know the distribution serves one (it
+ * installs from it), so a caller who may not even see the repository is forbidden too, as npm users
+ * expect (E403), and told nothing of it.
+ */
+async function mayPublish(access: CallerAccess, repository: NpmRepository, basePath: string): Promise<string> {
   try {
     return await access.requireRole(Role.CONTRIBUTOR, { kind: 'repository', id: repository.id }, 'NpmRepository');
   } catch (error) {
-    if (error instanceof ForbiddenFailure) throw new PublishRefused(403, 'FORBIDDEN', error.message);
-    if (error instanceof NotFoundFailure) throw new PublishRefused(404, 'NOT_FOUND', 'No npm repository to publish into is served there');
+    if (error instanceof ForbiddenFailure || error instanceof NotFoundFailure) {
+      throw new PublishRefused(403, 'FORBIDDEN', `${access.caller!.username} may not publish to ${basePath}: that needs the contributor role on the repository it serves`);
+    }
     throw error;
   }
 }
@@ -82,7 +87,7 @@ async function publish(req: IncomingMessage, res: ServerResponse, ctx: RouteCont
   const address = publishAddress(new URL(req.url ?? '/', 'http://x').pathname);
   if (!address) throw new PublishRefused(404, 'NOT_FOUND', `Publish with npm publish --registry <larder>${PUBLISH_PREFIX}<basePath>/`);
   const repository = await targetRepository(ctx.em, address.basePath);
-  const permission = await mayPublish(access, repository);
+  const permission = await mayPublish(access, repository, address.basePath);
   const request = parsePublishDocument(await readDocument(req), address.name);
   const conflict = await publishConflict(ctx.em, repository, {
     name: request.name, version: request.version, integrity: integrityFromSha512(request.sha512), shasum: request.shasum,

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTask, spawnLarder, startTestLarder, storedCounts, type TestLarder } from '../../../test/plugin-testing.js';
+import { makeUser, runTask, startTestLarder, storedCounts, type TestLarder, type TestUser } from '../../../test/plugin-testing.js';
 import type { Packument } from '../registry/packument.js';
 import { NpmCli } from './support/npm-cli.js';
 import { NpmSteps } from './support/npm-steps.js';
 import { publishDocument } from './support/publish-document.js';
 import { packTarball } from './support/tarball.js';
-
-const TOKEN = 'test-token-0123456789abcdef';
 
 let t: TestLarder;
 let npm: NpmCli;
@@ -14,14 +12,25 @@ let steps: NpmSteps;
 let repo: string;
 let registry: string;
 let publishTo: string;
+/** A contributor of the repository, a viewer of it, and a user with no role. */
+let publisher: TestUser;
+let viewer: TestUser;
+let stranger: TestUser;
+
+async function grant(role: string, user: TestUser, objectId: string): Promise<void> {
+  await t.client.data(`mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }`, { input: { role, userId: user.id, objectId } });
+}
 
 beforeAll(async () => {
-  t = await startTestLarder({ env: { LARDER_API_TOKEN: TOKEN } });
+  t = await startTestLarder();
   npm = new NpmCli();
   steps = new NpmSteps(t.client);
   repo = await steps.repository('hosted');
   registry = await steps.distribute('hosted', 'npm/hosted', repo);
   publishTo = `${t.client.url}/npm/npm/hosted/`;
+  [publisher, viewer, stranger] = await Promise.all(['publisher', 'viewer', 'stranger'].map((name) => makeUser(t.client, name)));
+  await grant('CONTRIBUTOR', publisher, repo);
+  await grant('VIEWER', viewer, repo);
 });
 afterAll(async () => {
   await t?.stop();
@@ -39,16 +48,18 @@ function packageDir(name: string, version: string): string {
 /** The JSON error body of a refused request. */
 const refusal = async (res: Response) => (await res.json()) as { error: string; code: string };
 
-const put = (url: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
+const put = (url: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${publisher.token}` }) =>
   fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 describe('npm publish into a repository', () => {
-  it('publishes a freshly packed package that npm then installs from the distribution', async () => {
-    npm.authenticate(publishTo, TOKEN);
+  it('publishes, as a contributor of the repository, a freshly packed package that npm then installs from the distribution', async () => {
+    npm.authenticate(publishTo, publisher.token);
     const published = await npm.run(packageDir('@team/hello', '1.0.0'), ['publish', '--registry', publishTo]);
     expect(published.stderr).not.toMatch(/ERR!|error/);
     expect(published.code).toBe(0);
     expect(await steps.content(repo)).toEqual({ number: 1, packages: ['@team/hello@1.0.0'], tags: ['@team/hello:latest=1.0.0'] });
+    const { tasks } = await t.client.data(`{ tasks(filter: { name: { eq: "npm.publish" } }) { nodes { state user { username } } } }`);
+    expect(tasks.nodes).toEqual([{ state: 'COMPLETED', user: { username: 'publisher' } }]);
 
     const project = npm.project('consumer', { 'package.json': JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }) });
     const install = await npm.run(project, ['install', '--registry', registry, '@team/hello']);
@@ -124,23 +135,37 @@ describe('npm publish into a repository', () => {
 });
 
 describe('refused publishes store nothing', () => {
-  it('refuses npm without the token (npm itself) and with a wrong one (401)', async () => {
+  it('refuses npm without a token for the registry (npm itself) and with an unknown one (401)', async () => {
     const before = await storedCounts(t.client);
-    npm.authenticate(`${t.client.url}/npm/elsewhere/`, TOKEN);
+    npm.authenticate(`${t.client.url}/npm/elsewhere/`, publisher.token);
     const anonymous = await npm.run(packageDir('anonymous', '1.0.0'), ['publish', '--registry', publishTo]);
     expect(anonymous.code).not.toBe(0);
     expect(anonymous.stderr).toContain('ENEEDAUTH');
-    npm.authenticate(publishTo, 'not-the-token-at-all');
+    npm.authenticate(publishTo, 'larder_not-a-token-of-anyone');
     const wrong = await npm.run(packageDir('anonymous', '1.0.0'), ['publish', '--registry', publishTo]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/E401/);
-    npm.authenticate(publishTo, TOKEN);
+    npm.authenticate(publishTo, publisher.token);
 
     const tarball = packTarball({ 'package.json': '{"name":"raw","version":"1.0.0"}' });
     const bare = await put(`${publishTo}raw`, publishDocument('raw', '1.0.0', tarball), {});
     expect(bare.status).toBe(401);
     expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await storedCounts(t.client)).toEqual(before);
+  });
+
+  it('refuses users without the contributor role on the repository, a viewer of it too (403)', async () => {
+    const before = await storedCounts(t.client);
+    for (const user of [stranger, viewer]) {
+      npm.authenticate(publishTo, user.token);
+      const refused = await npm.run(packageDir('unwelcome', '1.0.0'), ['publish', '--registry', publishTo]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/E403/);
+      expect(refused.stderr).toContain(`${user.username} may not publish to npm/hosted`);
+    }
+    npm.authenticate(publishTo, publisher.token);
+    expect(await storedCounts(t.client)).toEqual(before);
+    expect((await steps.content(repo)).packages).not.toContain('unwelcome@1.0.0');
   });
 
   it('refuses a tarball that does not match its integrity or shasum (400)', async () => {
@@ -168,24 +193,5 @@ describe('refused publishes store nothing', () => {
     expect((await refusal(unserved)).error).toContain('serves no repository');
     expect((await put(`${t.client.url}/npm/npm/none/nowhere`, document)).status).toBe(404);
     expect(await storedCounts(t.client)).toEqual(before);
-  });
-});
-
-describe('the API token', () => {
-  it('turns publishing off when none is configured, saying how to configure it (403)', async () => {
-    const unconfigured = await startTestLarder();
-    try {
-      const res = await put(`${unconfigured.client.url}/npm/any/pkg`, {});
-      expect(res.status).toBe(403);
-      expect((await refusal(res)).error).toContain('LARDER_API_TOKEN');
-    } finally {
-      await unconfigured.stop();
-    }
-  });
-
-  it('stops start-up with one clear line when it is malformed', async () => {
-    const larder = spawnLarder('start', { LARDER_API_TOKEN: 'short', PORT: '0' });
-    expect(await larder.exited).toBe(2);
-    expect(larder.output).toEqual([expect.stringMatching(/^larder: LARDER_API_TOKEN must be 16 to 1024 printable/)]);
   });
 });
