@@ -4,6 +4,7 @@ import { Access, objectArg, type AccessRule } from '../access/rules.js';
 import { Role } from '../access/roles.js';
 import { checkReferences, checkUnique, type References } from '../crud/entity-input.js';
 import { createObject } from '../crud/object-writes.js';
+import { ContentGuard } from '../db/entities/content-guard.js';
 import { Distribution } from '../db/entities/distribution.js';
 import { Remote } from '../db/entities/remote.js';
 import { Repository } from '../db/entities/repository.js';
@@ -48,7 +49,7 @@ export interface BaseResolverOptions<T extends object> extends ReadResolverOptio
 }
 
 /** The types roles are granted on, each the base of its plugins' types. */
-const ROLE_HOLDERS: Function[] = [Repository, Remote, Distribution];
+const ROLE_HOLDERS: Function[] = [Repository, Remote, Distribution, ContentGuard];
 
 function holdsRoles(entity: EntityClass<unknown>): boolean {
   return ROLE_HOLDERS.some((base) => entity === base || entity.prototype instanceof base);
