@@ -4,6 +4,7 @@ import type { ContentHandler, HttpRoute } from '../plugin/definition.js';
 import type { ArtifactStorage } from '../storage/artifact-storage.js';
 import type { TaskEventBus } from '../tasking/task-events.js';
 import { listDirectory, type ServedFile } from './content-lookup.js';
+import { guardRefusal, sendRefusal } from './content-guards.js';
 import { sendDirectoryListing } from './directory-listing.js';
 import { sendArtifact } from './send-artifact.js';
 import { ServingCache } from './serving-cache.js';
@@ -39,7 +40,7 @@ function notFound(res: ServerResponse): void {
 
 /**
  * `GET /content/<basePath>/<relativePath>`: the file a distribution serves at that path, a listing
- * of a directory, or 404.
+ * of a directory, or 404; for a guarded distribution, first its content guard's 401 or 403.
  */
 export function contentApp(deps: ContentAppDeps): HttpRoute {
   const lookups = new ServingCache(deps.orm, deps.events);
@@ -50,9 +51,16 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
     prefix: CONTENT_PREFIX,
     async handle(req, res, context) {
       for (const [name, value] of SANDBOXED) res.setHeader(name, value);
-      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      const { pathname, search } = new URL(req.url ?? '/', 'http://x');
       const target = await lookups.target(pathname.slice(CONTENT_PREFIX.length));
       if (!target) return notFound(res);
+      if (target.guard) {
+        // What one caller may download is no answer for another's: no shared cache keeps it.
+        res.setHeader('cache-control', 'private');
+        const { distributionId, basePath, path } = target;
+        const refusal = await guardRefusal(target.guard, { req, distributionId, basePath, path, access: () => context.access() });
+        if (refusal) return sendRefusal(res, refusal);
+      }
       const handler = deps.handlers[target.distributionType];
       if (handler) {
         const baseUrl = `${context.services.publicUrl()}${CONTENT_PREFIX}${target.basePath}/`;
@@ -75,7 +83,8 @@ export function contentApp(deps: ContentAppDeps): HttpRoute {
       const entries = await listDirectory(deps.orm, target, target.path);
       if (entries.length === 0 && target.path !== '') return notFound(res);
       if (!pathname.endsWith('/')) {
-        res.writeHead(301, { location: `${pathname}/` });
+        // The query goes along: a signed URL's signature is in it.
+        res.writeHead(301, { location: `${pathname}/${search}` });
         res.end();
         return;
       }

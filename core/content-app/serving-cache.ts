@@ -15,8 +15,9 @@ const ENDING_TIMEOUT_MS = 30_000;
 /**
  * The content app's lookups, remembered so that serving a file costs no query.
  *
- * Which version and publication a base path serves changes only in tasks (distributions,
- * versions and publications are all changed by tasks), so that part is trusted only while no task
+ * Which version and publication a base path serves, and its content guard, change only in tasks
+ * (distributions, versions, publications and guards are all changed by tasks; a new guard guards
+ * nothing until a distribution's update attaches it), so that part is trusted only while no task
  * is ending: an ending is announced before it is committed, and every api process drops what it
  * remembered, asks PostgreSQL until the tasks' final states arrive, then remembers again. While
  * the event subscription is down, nothing is trusted. A lookup that raced with an announcement

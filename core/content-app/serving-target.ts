@@ -1,5 +1,6 @@
 import type { Orm } from '../db/orm.js';
 import { sql } from '../db/sql.js';
+import { guardRule, type GuardColumns, type GuardRule } from './content-guards.js';
 
 /** What a distribution serves right now: a repository version, and the publication adding files to it. */
 export interface DistributionServing {
@@ -10,6 +11,8 @@ export interface DistributionServing {
   repositoryId: string | null;
   versionNumber: number | null;
   publicationId: string | null;
+  /** What a download needs besides the path (null: nothing); the content app checks it before it looks for the path. */
+  guard: GuardRule | null;
 }
 
 /** A request's distribution and the path asked for below its base path. */
@@ -18,7 +21,7 @@ export interface ServingTarget extends DistributionServing {
   path: string;
 }
 
-interface Row {
+interface Row extends GuardColumns {
   id: string;
   type: string;
   base_path: string;
@@ -35,14 +38,18 @@ export function urlSegments(urlPath: string): string[] | null {
 }
 
 /**
- * The distribution with one of `basePaths` (base paths never nest, so at most one), and what it
- * serves: its publication, or its repository's latest version with that version's newest publication.
+ * The distribution with one of `basePaths` (base paths never nest, so at most one), what it
+ * serves (its publication, or its repository's latest version with that version's newest
+ * publication), and its content guard: one query, so an unguarded download costs nothing more.
  */
 export async function distributionServing(orm: Orm, basePaths: string[]): Promise<DistributionServing | null> {
   const [row] = await sql<Row>(orm, `
     select d.id, d.type, d.base_path, coalesce(p.id, lp.id) as publication_id,
-           coalesce(pv.repository_id, lv.repository_id) as repository_id, coalesce(pv.number, lv.number) as number
+           coalesce(pv.repository_id, lv.repository_id) as repository_id, coalesce(pv.number, lv.number) as number,
+           g.id as guard_id, g.type as guard_type, g.header_name as guard_header_name, g.header_value as guard_header_value,
+           g.signing_key as guard_signing_key
     from distribution d
+    left join content_guard g on g.id = d.content_guard_id
     left join publication p on p.id = d.publication_id and p.complete
     left join repository_version pv on pv.id = p.repository_version_id
     left join repository r on r.id = d.repository_id
@@ -58,6 +65,7 @@ export async function distributionServing(orm: Orm, basePaths: string[]): Promis
     repositoryId: row.repository_id,
     versionNumber: row.number,
     publicationId: row.publication_id,
+    guard: guardRule(row),
   };
 }
 
