@@ -3,11 +3,13 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import type { LarderPlugin } from '../plugin/definition.js';
 import { DateTime } from '../scalars.js';
 import { ContentArtifactResolver, ArtifactResolver, ContentResolver } from './resolvers/content-resolver.js';
+import { contentGuardResolvers } from './resolvers/content-guard-resolver.js';
 import { DistributionResolver } from './resolvers/distribution-resolver.js';
 import { PublicationResolver } from './resolvers/publication-resolver.js';
 import { RemoteResolver } from './resolvers/remote-resolver.js';
 import { RepositoryResolver } from './resolvers/repository-resolver.js';
 import { RepositoryVersionResolver } from './resolvers/repository-version-resolver.js';
+import { SignedContentUrlResolver } from './resolvers/signed-content-url-resolver.js';
 import { TaskGroupResolver } from './resolvers/task-group-resolver.js';
 import { TaskResolver } from './resolvers/task-resolver.js';
 import { TestTaskResolver } from './resolvers/test-task-resolver.js';
@@ -24,6 +26,7 @@ const coreResolvers = [
   TaskResolver, TaskGroupResolver, TestTaskResolver, WorkerResolver, RepositoryResolver, RepositoryVersionResolver,
   ContentResolver, ContentArtifactResolver, ArtifactResolver, RemoteResolver, PublicationResolver, DistributionResolver,
   UploadResolver, MaintenanceResolver, UserResolver, GroupResolver, ApiTokenResolver, RoleResolver,
+  ...contentGuardResolvers, SignedContentUrlResolver,
 ] as const;
 
 /**

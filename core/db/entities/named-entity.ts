@@ -5,7 +5,7 @@ import { BaseEntity } from './base-entity.js';
 
 export type Labels = Record<string, string>;
 
-/** Objects an operator names and labels: repositories, remotes, distributions. */
+/** Objects an operator names and labels: repositories, remotes, distributions, content guards. */
 @InterfaceType('NamedEntity', { description: 'Objects an operator names and labels.' })
 export abstract class NamedEntity extends BaseEntity {
   @Field()

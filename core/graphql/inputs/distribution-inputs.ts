@@ -34,6 +34,10 @@ function distributionInput(update: boolean) {
     @NotNullIfGiven()
     @IsLabels()
     labels?: Labels;
+
+    @Field(() => ID, { nullable: true, description: 'What downloads need: this content guard; null: anyone may download.' })
+    @IsOptional()
+    contentGuardId?: string | null;
   }
 
   @InputType(`${update ? 'Update' : 'Create'}DistributionFields`)
