@@ -6,6 +6,7 @@ import { emSql } from '../../db/sql.js';
 import { isUuid } from '../../db/uuid7.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
+import { membershipsOf } from '../memberships.js';
 import { conflict, notFound } from '../errors.js';
 import { CreateGroupInput } from '../inputs/identity-inputs.js';
 
@@ -16,12 +17,7 @@ const GroupRead = createReadResolver({ entity: Group, read: { admin: true } });
 export class GroupResolver extends GroupRead {
   @FieldResolver(() => [User])
   users(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<User[]> {
-    return ctx.loaders
-      .custom<string, User[]>('groupUsers', async (ids) => {
-        const users = await ctx.em.find(User, { groups: { $in: [...ids] } }, { populate: ['groups'], orderBy: { username: 'asc' } });
-        return ids.map((id) => users.filter((u) => u.groups.getItems().some((g) => g.id === id)));
-      })
-      .load(group.id);
+    return membershipsOf(ctx, User, 'groups', 'username', group.id);
   }
 
   @Mutation(() => Group)

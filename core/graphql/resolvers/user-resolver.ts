@@ -6,6 +6,7 @@ import { User } from '../../db/entities/user.js';
 import { isUuid } from '../../db/uuid7.js';
 import { createReadResolver } from '../base-resolver.js';
 import type { GraphQLContext } from '../context.js';
+import { membershipsOf } from '../memberships.js';
 import { conflict, notFound } from '../errors.js';
 import { CreateUserInput, UpdateUserInput } from '../inputs/identity-inputs.js';
 
@@ -22,12 +23,7 @@ export class UserResolver extends UserRead {
 
   @FieldResolver(() => [Group])
   groups(@Root() user: User, @Ctx() ctx: GraphQLContext): Promise<Group[]> {
-    return ctx.loaders
-      .custom<string, Group[]>('userGroups', async (ids) => {
-        const groups = await ctx.em.find(Group, { users: { $in: [...ids] } }, { populate: ['users'], orderBy: { name: 'asc' } });
-        return ids.map((id) => groups.filter((g) => g.users.getItems().some((u) => u.id === id)));
-      })
-      .load(user.id);
+    return membershipsOf(ctx, Group, 'users', 'name', user.id);
   }
 
   @Mutation(() => User)
