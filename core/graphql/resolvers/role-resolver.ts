@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { objectKindOf } from '../../access/objects.js';
 import { permissionsOf, rank, Role } from '../../access/roles.js';
@@ -25,9 +26,15 @@ export class RoleResolver {
     const where = { role: input.role, ...holder, objectId: input.objectId ?? null };
     const held = await em.findOne(RoleAssignment, where);
     if (held) return held;
-    const assignment = em.create(RoleAssignment, { ...where, objectKind });
-    await em.flush();
-    return assignment;
+    try {
+      const assignment = em.create(RoleAssignment, { ...where, objectKind });
+      await em.flush();
+      return assignment;
+    } catch (error) {
+      // The same grant made at the same moment by another request: the role is held, as asked.
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      return ctx.em.fork().findOneOrFail(RoleAssignment, where);
+    }
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the role, at once; false when it was not held.' })
