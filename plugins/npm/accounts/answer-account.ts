@@ -19,8 +19,8 @@ async function whoami(res: ServerResponse, ctx: RouteContext): Promise<void> {
  */
 export async function answerAccount(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, prefix: string): Promise<boolean> {
   const request = accountRequest(new URL(req.url ?? '/', 'http://x').pathname, prefix);
-  const method = request?.kind === 'login' ? 'PUT' : 'GET';
-  if (!request || (req.method !== method && !(method === 'GET' && req.method === 'HEAD'))) return false;
+  // Login is a PUT; whoami is read (GET or HEAD).
+  if (!request || (request.kind === 'login') !== (req.method === 'PUT')) return false;
   if ((await ctx.em.count(NpmDistribution, { basePath: request.basePath })) === 0) {
     sendError(res, 404, 'NOT_FOUND', `No npm distribution has the base path "${request.basePath}"`);
   } else if (request.kind === 'login') {
