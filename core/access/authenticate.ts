@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql, type WithEntityManager } from '../db/sql.js';
 import { LruCache } from '../lru-cache.js';
 import { BadCredentials, type Caller } from './caller.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { tokenDigest } from './token-secrets.js';
 
 interface TokenRow {
@@ -35,7 +35,13 @@ export class Authenticator {
    */
   private readonly verified = new LruCache<string, true>(1000);
 
+  private decoyHash: Promise<string> | null = null;
+
   constructor(private readonly db: WithEntityManager) {}
+
+  private decoy(): Promise<string> {
+    return (this.decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
+  }
 
   async authenticate(authorization: string | undefined): Promise<Caller | null> {
     if (authorization === undefined || authorization.trim() === '') return null;
@@ -71,7 +77,11 @@ export class Authenticator {
   async signIn(username: string, password: string): Promise<Caller> {
     const [row] = await sql<PasswordRow>(this.db,
       'select id, username, is_admin, password_hash from user_account where username = $1', [username]);
-    if (!row) throw new BadCredentials('unknown user or wrong password');
+    if (!row) {
+      // As slow as a wrong password, so the time of a refusal does not tell which usernames exist.
+      await verifyPassword(password, await this.decoy());
+      throw new BadCredentials('unknown user or wrong password');
+    }
     const key = createHash('sha256').update(row.password_hash).update('\0').update(password).digest('base64');
     if (!this.verified.get(key)) {
       if (!(await verifyPassword(password, row.password_hash))) throw new BadCredentials('unknown user or wrong password');
