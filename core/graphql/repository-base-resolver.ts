@@ -1,12 +1,11 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { ModifyArgs } from '../content/modify-task.js';
-import type { Content } from '../db/entities/content.js';
+import { Content } from '../db/entities/content.js';
 import type { Remote } from '../db/entities/remote.js';
 import type { Repository } from '../db/entities/repository.js';
 import { RepositoryVersion } from '../db/entities/repository-version.js';
 import { Task } from '../db/entities/task.js';
-import { emSql } from '../db/sql.js';
 import { isUuid } from '../db/uuid7.js';
 import type { SyncArgs } from '../sync/sync-task.js';
 import { objectResource } from '../tasking/resources.js';
@@ -114,7 +113,12 @@ async function checkContent(ctx: GraphQLContext, ids: string[], types: EntityCla
   if (ids.length === 0) return;
   const malformed = ids.find((id) => !isUuid(id));
   if (malformed) throw notFound('Content', malformed);
-  const found = await emSql<{ id: string; type: string }>(ctx.em, 'select id, type from content where id = any(?::uuid[])', [ids]);
+  // Content the caller may not see is as absent as content that does not exist: adding it would show it to them.
+  const visible = await ctx.access.visible(Content);
+  const found: Array<{ id: string; type: string }> = await ctx.em.createQueryBuilder(Content, 'c')
+    .select(['c.id', 'c.type'])
+    .where({ $and: [{ id: { $in: ids } }, visible()] } as never)
+    .execute();
   if (found.length < ids.length) {
     const known = new Set(found.map((c) => c.id));
     throw notFound('Content', ids.find((id) => !known.has(id))!);
