@@ -22,6 +22,8 @@ export class RoleResolver {
   async grantRole(@Arg('input', () => RoleAssignmentInput) input: RoleAssignmentInput, @Ctx() ctx: GraphQLContext): Promise<RoleAssignment> {
     const holder = await holderOf(ctx, input);
     const objectKind = input.objectId ? await objectKindOf(ctx.em, input.objectId) : null;
+    // An admin passes the access rule for any id; a role on nothing would be held on nothing.
+    if (input.objectId && !objectKind) throw notFound('Object', input.objectId);
     const em = ctx.em.fork();
     const where = { role: input.role, ...holder, objectId: input.objectId ?? null };
     const held = await em.findOne(RoleAssignment, where);
