@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Downloader } from '../core/download/downloader.js';
+import { parseNetwork } from '../core/download/ip-networks.js';
+import { allowRemoteNetworks } from '../core/download/remote-addresses.js';
 import { FilesystemStorage } from '../core/storage/filesystem-storage.js';
 
 const SMALL_FILES = 1000;
@@ -37,6 +39,8 @@ const server = createServer((request, response) => {
 });
 server.listen(0, '127.0.0.1');
 await once(server, 'listening');
+// Loopback, which remotes reach only when allowed.
+allowRemoteNetworks([parseNetwork('127.0.0.0/8')!]);
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const root = await mkdtemp(join(tmpdir(), 'larder-bench-'));
 const storage = new FilesystemStorage(root);

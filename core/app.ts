@@ -13,6 +13,7 @@ import type { LarderConfig } from './config.js';
 import { contentTasks } from './content/content-tasks.js';
 import { removeIncompleteVersions } from './content/incomplete-versions.js';
 import { contentApp } from './content-app/content-app.js';
+import { allowRemoteNetworks } from './download/remote-addresses.js';
 import { onDemandFetcher } from './content-app/on-demand.js';
 import { crudTasks } from './crud/crud-tasks.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
@@ -94,6 +95,7 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
   };
   try {
     const plugins = await loadPlugins(config.plugins);
+    allowRemoteNetworks(config.allowedRemoteNetworks);
     // Redis first: it is the quickest to find missing, and a redis-server started here is owned
     // (in `cleanup`) from its spawn on.
     await ensureRedis(config.redisUrl, { explicit: redisExplicit, home: config.home, log, own: (stopRedis) => cleanup.push(stopRedis) });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseNetwork, type IpNetwork } from './download/ip-networks.js';
 
 /** Everything Larder reads from its environment, validated once at start-up. */
 export interface LarderConfig {
@@ -39,6 +40,8 @@ export interface LarderConfig {
   /** The first admin's password (LARDER_ADMIN_PASSWORD); unset: one is generated into LARDER_HOME/admin-password. */
   adminPassword: string | undefined;
   queryLimits: QueryLimitSettings;
+  /** Networks remotes may reach beside the public internet (none: loopback, private and link-local addresses are refused). */
+  allowedRemoteNetworks: IpNetwork[];
 }
 
 /** How big one GraphQL operation may be, so that no single request can stall the process. */
@@ -107,6 +110,15 @@ function secret(env: Env, key: string): string | undefined {
   return raw;
 }
 
+function networkList(env: Env, key: string): IpNetwork[] {
+  const entries = (env[key] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    const network = parseNetwork(entry);
+    if (!network) throw new ConfigError(`${key} must be comma-separated networks such as 10.0.0.0/8,fd00::/8, got "${entry}"`);
+    return network;
+  });
+}
+
 function queryLimits(env: Env): QueryLimitSettings {
   const maxStringLength = integer(env, 'LARDER_MAX_STRING_LENGTH', 16_384, 256, 10 * 1024 * 1024);
   const maxLongTextLength = integer(env, 'LARDER_MAX_LONG_TEXT_LENGTH', Math.max(1024 * 1024, maxStringLength), 256, 10 * 1024 * 1024);
@@ -163,5 +175,6 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     orphanProtectionMinutes: integer(env, 'LARDER_ORPHAN_PROTECTION_MINUTES', 1440, 0, 525_600),
     adminPassword: secret(env, 'LARDER_ADMIN_PASSWORD'),
     queryLimits: queryLimits(env),
+    allowedRemoteNetworks: networkList(env, 'LARDER_ALLOWED_REMOTE_NETWORKS'),
   };
 }

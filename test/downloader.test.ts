@@ -8,6 +8,8 @@ import { text } from 'node:stream/consumers';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Downloader, type DownloaderOptions, type RetryNotice } from '../core/download/downloader.js';
+import { parseNetwork } from '../core/download/ip-networks.js';
+import { allowRemoteNetworks } from '../core/download/remote-addresses.js';
 import type { RemoteSettings } from '../core/download/remote-settings.js';
 import { resolveUrl } from '../core/download/urls.js';
 import { FilesystemStorage } from '../core/storage/filesystem-storage.js';
@@ -19,6 +21,8 @@ let storage: FilesystemStorage;
 let upstream: Upstream;
 
 beforeAll(async () => {
+  // The upstream servers listen on loopback, which remotes reach only when allowed.
+  allowRemoteNetworks([parseNetwork('127.0.0.0/8')!]);
   root = await mkdtemp(join(tmpdir(), 'larder-download-'));
   storage = new FilesystemStorage(join(root, 'storage'));
   upstream = await Upstream.start();

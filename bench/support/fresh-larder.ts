@@ -28,7 +28,9 @@ export async function startFreshLarder(env: Record<string, string> = {}): Promis
   const adminPassword = randomBytes(12).toString('hex');
   const child = spawnLarder('start', {
     DATABASE_URL: database.url, REDIS_URL, LARDER_REDIS_PREFIX: prefix, LARDER_HOME: home, STORAGE_PATH: join(home, 'storage'),
-    PORT: '0', LOG_LEVEL: 'info', LARDER_ADMIN_PASSWORD: adminPassword, ...env,
+    PORT: '0', LOG_LEVEL: 'info', LARDER_ADMIN_PASSWORD: adminPassword,
+    // Benchmarks sync from servers on loopback, which remotes reach only when allowed.
+    LARDER_ALLOWED_REMOTE_NETWORKS: '127.0.0.0/8,::1/128', ...env,
   });
   const cleanUp = async () => {
     await child.stop();

@@ -1,5 +1,6 @@
 import { ExpectedFailure } from '../expected-failure.js';
 import { DigestMismatch, SizeMismatch } from '../storage/digests.js';
+import { AddressRefused } from './remote-addresses.js';
 
 /**
  * Why a download failed, as a stable `code` a task records and a user can act on; the message names
@@ -25,7 +26,12 @@ export type DownloadErrorCode =
   /** Too many redirects, or a redirect to nowhere or to something other than http(s). */
   | 'REDIRECT_ERROR'
   /** The URL is not an http(s) URL, or a relative path would leave its base. */
-  | 'INVALID_URL';
+  | 'INVALID_URL'
+  /**
+   * The URL, or a redirect, leads to an address outside the public internet (loopback, private,
+   * link-local, …) that LARDER_ALLOWED_REMOTE_NETWORKS does not allow; never connected to.
+   */
+  | 'REMOTE_ADDRESS_REFUSED';
 
 export class DownloadError extends ExpectedFailure {
   declare readonly code: DownloadErrorCode;
@@ -60,6 +66,7 @@ export class HttpError extends DownloadError {
  */
 export function connectionError(error: unknown, url: string, handshaking: boolean): DownloadError {
   if (error instanceof DownloadError) return error;
+  if (error instanceof AddressRefused) return new DownloadError('REMOTE_ADDRESS_REFUSED', url, `GET ${url} refused: ${error.message}`);
   const { code, syscall, message } = error as NodeJS.ErrnoException;
   // Failures of the network itself name a system call; TLS failures never do.
   const tls = /^ERR_(SSL|TLS|OSSL)_/.test(code ?? '') || (handshaking && syscall === undefined);

@@ -104,6 +104,8 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     // Small pools: parallel test files with several processes each share one PostgreSQL.
     LARDER_DB_POOL: '5',
     LARDER_SHUTDOWN_GRACE_MS: '1000',
+    // Tests sync from servers on loopback, which remotes reach only when allowed (a test may set it to '').
+    LARDER_ALLOWED_REMOTE_NETWORKS: '127.0.0.0/8,::1/128',
     ...options.env,
   };
   const larder = await startLarder(
