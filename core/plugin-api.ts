@@ -82,5 +82,5 @@ export { DigestMismatch, SizeMismatch, isHexDigest, type Digests, type ExpectedD
 export { Downloader, type DownloaderOptions, type RetryNotice } from './download/downloader.js';
 export type { RemoteSettings } from './download/remote-settings.js';
 export { DownloadError, HttpError, type DownloadErrorCode } from './download/download-errors.js';
-export type { HttpResponse, RangeRequest } from './download/http-client.js';
+export type { HttpResponse } from './download/http-client.js';
 export { resolveAgainst, resolveUrl } from './download/urls.js';

@@ -423,15 +423,6 @@ describe('abort', () => {
 
 describe('open, for the content app', () => {
   const letters = 'abcdefghijklmnopqrstuvwxyz';
-  /** Serves `letters`, honouring a `Range: bytes=a-b` or `bytes=a-`. */
-  const ranged: Handler = (request, response) => {
-    const match = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
-    if (!match) return serve(letters, { 'accept-ranges': 'bytes' })(request, response);
-    const start = Number(match[1]);
-    const end = match[2] ? Number(match[2]) : letters.length - 1;
-    response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${letters.length}`, 'content-length': end - start + 1 });
-    response.end(letters.slice(start, end + 1));
-  };
 
   it('hands over the response as it streams in', async () => {
     const rest = deferred();
@@ -448,19 +439,6 @@ describe('open, for the content app', () => {
     rest.resolve();
     expect(String((await chunks.next()).value)).toBe('then the rest');
     expect((await chunks.next()).done).toBe(true);
-  });
-
-  it('asks for a byte range', async () => {
-    const url = upstream.route('/open/letters.txt', ranged);
-    const d = downloader();
-
-    const part = await d.open(url, undefined, { start: 2, end: 5 });
-    expect(part.status).toBe(206);
-    expect(part.headers['content-range']).toBe('bytes 2-5/26');
-    expect(await text(part.body)).toBe('cdef');
-
-    const tail = await d.open(url, undefined, { start: 20 });
-    expect(await text(tail.body)).toBe('uvwxyz');
   });
 
   it('retries until the response starts', async () => {

@@ -17,7 +17,8 @@ import { VerifiedStream } from '../storage/verified-stream.js';
 import type { ServedFile } from './content-lookup.js';
 import { LruCache } from '../lru-cache.js';
 import { contentType } from './mime-types.js';
-import { answerTo, hasBody, sendBytes, WHOLE, writeAnswerHead, type Representation } from './representation.js';
+import { rangeOfWhole } from './range-of-whole.js';
+import { answerTo, hasBody, sendBytes, writeAnswerHead, type Representation } from './representation.js';
 import { SMALL_FILE_BYTES } from './small-artifacts.js';
 
 export interface OnDemandDeps {
@@ -53,9 +54,10 @@ function storeOnTheWay(writer: StagingWriter, keep: (staged: StagedFile) => Prom
 
 const isSmall = (size: number | undefined) => size !== undefined && size <= SMALL_FILE_BYTES;
 
-function badGateway(res: ServerResponse, reason: string): void {
+/** Says why there is no file: the failure's code and message (which name the URL, never upstream's bytes). */
+function badGateway(res: ServerResponse, failure: DownloadError | DigestMismatch | SizeMismatch): void {
   res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(`Bad Gateway: ${reason}\n`);
+  res.end(`Bad Gateway (${failure.code}): ${failure.message}\n`);
 }
 
 /**
@@ -66,7 +68,11 @@ function badGateway(res: ServerResponse, reason: string): void {
  * A small file is fetched whole and answered once verified: the file, or a 502 that says what was
  * wrong. A large one streams to the client as it arrives; when it turns out wrong, the head has
  * gone out already, and the connection is cut, so the client sees a failed transfer rather than
- * a wrong file. A range of a large file is passed upstream, and neither verified nor stored.
+ * a wrong file.
+ *
+ * A client's range is never asked of upstream, whose answer to it could not be verified (nor be
+ * known to come from the file at all): the whole file is fetched, verified and, on demand, stored,
+ * and the range is cut from it; the range's last bytes go out once the whole has proved right.
  */
 export function onDemandFetcher(deps: OnDemandDeps) {
   const downloaders = new LruCache<string, Downloader>(100);
@@ -105,26 +111,21 @@ export function onDemandFetcher(deps: OnDemandDeps) {
     res.once('close', () => aborted.abort(new Error('the client went away')));
     let upstream: HttpResponse;
     try {
-      // A small file is fetched whole, to be verified, even for a range of it.
-      upstream = await downloaderFor(source.remote).open(source.url, aborted.signal, isSmall(expected.size) ? undefined : answer.range ?? undefined);
+      upstream = await downloaderFor(source.remote).open(source.url, aborted.signal);
     } catch (error) {
       if (!(error instanceof DownloadError)) throw error;
-      return badGateway(res, error.message);
+      return badGateway(res, error);
     }
     const stores = source.remote.policy === RemotePolicy.ON_DEMAND;
     const keep = (staged: StagedFile) => keepArtifact(staged, file.contentArtifactId!);
     if (isSmall(expected.size ?? Number(upstream.headers['content-length']))) {
       return answerVerified(req, res, upstream, expected, representation, stores ? keep : null, aborted.signal);
     }
-    if (answer.range && upstream.status === 206) {
-      writeAnswerHead(res, representation, answer);
-      await pipeline(upstream.body, res).catch(() => undefined);
-      return;
-    }
-    writeAnswerHead(res, representation, WHOLE);
+    writeAnswerHead(res, representation, answer);
     const writer = stores ? deps.storage.writer(expected) : null;
+    const verified = writer ? storeOnTheWay(writer, keep) : new VerifiedStream(Digester.promised(expected));
     try {
-      await pipeline(upstream.body, writer ? storeOnTheWay(writer, keep) : new VerifiedStream(Digester.promised(expected)), res);
+      await (answer.range ? pipeline(upstream.body, verified, rangeOfWhole(answer.range), res) : pipeline(upstream.body, verified, res));
     } catch (error) {
       if (writer) {
         writer.abort(error as Error);
@@ -146,8 +147,8 @@ export function onDemandFetcher(deps: OnDemandDeps) {
       verified = await readVerified(upstream.body, Digester.all(expected), signal);
     } catch (error) {
       if (signal.aborted) return;
-      if (error instanceof DigestMismatch || error instanceof SizeMismatch) return badGateway(res, upstreamMismatch(error, upstream.url).message);
-      if (error instanceof DownloadError) return badGateway(res, error.message);
+      if (error instanceof DigestMismatch || error instanceof SizeMismatch) return badGateway(res, upstreamMismatch(error, upstream.url));
+      if (error instanceof DownloadError) return badGateway(res, error);
       throw error;
     }
     const { bytes, digests } = verified;

@@ -19,9 +19,6 @@ export type Answer =
   | { status: 304 | 416 }
   | { status: 200 | 206; range: ByteRange | null; headOnly: boolean };
 
-/** The whole representation, for a range the source could not serve (an upstream that ignored it). */
-export const WHOLE: Answer = { status: 200, range: null, headOnly: false };
-
 /** HTTP dates have whole seconds. */
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000) * 1000;
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArtifactStorage, StagedFile } from '../storage/artifact-storage.js';
 import { DigestMismatch, SizeMismatch, type ExpectedDigests } from '../storage/digests.js';
 import { DownloadError, upstreamMismatch } from './download-errors.js';
-import { HttpClient, type HttpResponse, type RangeRequest } from './http-client.js';
+import { HttpClient, type HttpResponse } from './http-client.js';
 import type { RemoteSettings } from './remote-settings.js';
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
@@ -69,15 +69,15 @@ export class Downloader {
 
   /**
    * The response for `url`, for the content app to stream on. Retries only until the response
-   * starts; the body is the caller's to read (within the remote's total timeout) or destroy. With
-   * a `range`, a server that ignores it answers 200 with the whole file rather than 206.
+   * starts; the body is the caller's to read (within the remote's total timeout) or destroy. Always
+   * the whole file: only the whole can be verified.
    *
    * Takes no download slot: the body is read at a client's pace, and one slow client must not
    * hold up others.
    */
-  open(url: string, callerSignal?: AbortSignal, range?: RangeRequest): Promise<HttpResponse> {
+  open(url: string, callerSignal?: AbortSignal): Promise<HttpResponse> {
     const signal = relay(callerSignal);
-    return this.withRetries(signal, () => this.client.get(url, { signal, range }));
+    return this.withRetries(signal, () => this.client.get(url, { signal }));
   }
 
   private async withRetries<T>(signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {

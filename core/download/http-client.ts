@@ -6,15 +6,8 @@ import { connectionError, DownloadError, HttpError } from './download-errors.js'
 import type { RemoteSettings } from './remote-settings.js';
 import { isHttp, parseUrl } from './urls.js';
 
-/** Bytes to ask for; `end` is inclusive as in HTTP, and the range runs to the end of the file without it. */
-export interface RangeRequest {
-  start: number;
-  end?: number;
-}
-
 export interface GetOptions {
   signal?: AbortSignal;
-  range?: RangeRequest;
 }
 
 /** A 2xx response whose body is still to be read. */
@@ -69,7 +62,7 @@ export class HttpClient {
     const deadline = this.deadline(target.href, options.signal);
     try {
       for (let redirects = 0; ; redirects++) {
-        const response = await this.request(target, this.headersFor(target, origin, options.range), deadline.signal);
+        const response = await this.request(target, this.headersFor(target, origin), deadline.signal);
         const status = response.statusCode!;
         if (!REDIRECT_STATUSES.has(status)) {
           if (status < 200 || status > 299) {
@@ -112,10 +105,9 @@ export class HttpClient {
     };
   }
 
-  private headersFor(url: URL, origin: string, range?: RangeRequest): OutgoingHttpHeaders {
+  private headersFor(url: URL, origin: string): OutgoingHttpHeaders {
     const headers = { ...this.headers };
     if (url.origin !== origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
-    if (range) headers.range = `bytes=${range.start}-${range.end ?? ''}`;
     return headers;
   }
 
