@@ -49,6 +49,16 @@ export function spawnLarderContained(command: string, hostname: string, env: Rec
   };
 }
 
+/**
+ * Runs `larder <command>` in a mount namespace of its own where `hostsFile` is /etc/hosts, so names
+ * resolve as that file says, for it alone. Needs root. `unshare` and `sh` exec the program: it
+ * keeps their pid, and signals reach it.
+ */
+export function spawnLarderWithHosts(command: string, hostsFile: string, env: Record<string, string>): LarderProcess {
+  const script = `mount --bind "$0" /etc/hosts && exec "${process.execPath}" ${join('dist', 'core', 'main.js')} ${command}`;
+  return spawnProgram('unshare', ['--mount', 'sh', '-c', script, hostsFile], env);
+}
+
 function childOf(pid: number): number | null {
   try {
     return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || null;

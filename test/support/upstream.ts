@@ -7,7 +7,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 
 export type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
-/** A remote's server on 127.0.0.1: serves routes by (decoded) path and remembers every request. */
+/** A remote's server on loopback: serves routes by (decoded) path and remembers every request. */
 export class Upstream {
   readonly requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   /** TCP connections accepted so far. */
@@ -23,13 +23,13 @@ export class Upstream {
     });
   }
 
-  /** Over HTTPS when given TLS options. */
-  static async start(tls?: ServerOptions): Promise<Upstream> {
+  /** Over HTTPS when given TLS options; on `host`, another loopback address than 127.0.0.1 if need be. */
+  static async start(tls?: ServerOptions, host = '127.0.0.1'): Promise<Upstream> {
     const server = tls ? createHttpsServer(tls) : createHttpServer();
-    server.listen(0, '127.0.0.1');
+    server.listen(0, host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    return new Upstream(server, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`);
+    return new Upstream(server, `${tls ? 'https' : 'http'}://${host}:${port}`);
   }
 
   url(path: string): string {
