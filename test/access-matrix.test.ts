@@ -363,7 +363,7 @@ describe.concurrent('every root operation answers each caller as its declared ru
       // A call expected to pass did what it was asked, unless the operation is known to need more than generated arguments.
       const refused = rows.filter((r) => r.refusal && !PRECONDITIONS[op.name]?.startsWith(r.refusal.split(':')[0]!));
       expect(refused.map((r) => `${r.caller}: ${r.refusal}`), 'a refusal the PRECONDITIONS table does not explain').toEqual([]);
-    }, 60_000);
+    }, 120_000);
   }
 });
 
