@@ -10,6 +10,9 @@ import { Authenticator } from './access/authenticate.js';
 import { BadCredentials, type Caller } from './access/caller.js';
 import { SessionWatch } from './access/session-watch.js';
 import type { LarderConfig } from './config.js';
+import { useSecretKey } from './secrets/secret-box.js';
+import { loadSecretKey } from './secrets/secret-key.js';
+import { sealStoredSecrets } from './secrets/seal-stored.js';
 import { contentTasks } from './content/content-tasks.js';
 import { removeIncompleteVersions } from './content/incomplete-versions.js';
 import { contentApp } from './content-app/content-app.js';
@@ -95,6 +98,7 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
   };
   try {
     const plugins = await loadPlugins(config.plugins);
+    useSecretKey(loadSecretKey(config, log));
     allowRemoteNetworks(config.allowedRemoteNetworks);
     // Redis first: it is the quickest to find missing, and a redis-server started here is owned
     // (in `cleanup`) from its spawn on.
@@ -114,6 +118,8 @@ export async function startLarder(config: LarderConfig, roles: Roles, redisExpli
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     await bootstrapAdmin(orm.em, config, log);
+    const sealed = await sealStoredSecrets(orm);
+    if (sealed > 0) log.info({ remotes: sealed }, 'sealed the secrets of remotes stored in clear');
 
     const storage = new FilesystemStorage(config.storagePath);
     const uploads = new UploadFiles(config.storagePath);

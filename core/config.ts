@@ -33,12 +33,10 @@ export interface LarderConfig {
   dbPoolSize: number;
   /** Orphans younger than this are spared by orphan cleanup unless the caller says otherwise. */
   orphanProtectionMinutes: number;
-  /**
-   * The bearer token HTTP write endpoints (npm publish) require, until Larder has users; undefined
-   * refuses those endpoints.
-   */
   /** The first admin's password (LARDER_ADMIN_PASSWORD); unset: one is generated into LARDER_HOME/admin-password. */
   adminPassword: string | undefined;
+  /** The key that seals stored secrets (LARDER_SECRET_KEY); unset: one kept under `home` (see core/secrets). */
+  secretKey: Buffer | undefined;
   queryLimits: QueryLimitSettings;
   /** Networks remotes may reach beside the public internet (none: loopback, private and link-local addresses are refused). */
   allowedRemoteNetworks: IpNetwork[];
@@ -119,6 +117,17 @@ function networkList(env: Env, key: string): IpNetwork[] {
   });
 }
 
+/** 32 random bytes in base64 (`openssl rand -base64 32`); never echoed in an error. */
+function secretKey(env: Env, key: string): Buffer | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length !== 32 || bytes.toString('base64') !== raw.trim()) {
+    throw new ConfigError(`${key} must be 32 random bytes in base64 (make one with "openssl rand -base64 32")`);
+  }
+  return bytes;
+}
+
 function queryLimits(env: Env): QueryLimitSettings {
   const maxStringLength = integer(env, 'LARDER_MAX_STRING_LENGTH', 16_384, 256, 10 * 1024 * 1024);
   const maxLongTextLength = integer(env, 'LARDER_MAX_LONG_TEXT_LENGTH', Math.max(1024 * 1024, maxStringLength), 256, 10 * 1024 * 1024);
@@ -174,6 +183,7 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     dbPoolSize: integer(env, 'LARDER_DB_POOL', 10, 1, 200),
     orphanProtectionMinutes: integer(env, 'LARDER_ORPHAN_PROTECTION_MINUTES', 1440, 0, 525_600),
     adminPassword: secret(env, 'LARDER_ADMIN_PASSWORD'),
+    secretKey: secretKey(env, 'LARDER_SECRET_KEY'),
     queryLimits: queryLimits(env),
     allowedRemoteNetworks: networkList(env, 'LARDER_ALLOWED_REMOTE_NETWORKS'),
   };

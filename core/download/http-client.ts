@@ -25,7 +25,7 @@ export interface HttpResponse {
 
 const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Never sent to an origin other than the one asked for (a redirect may lead anywhere). */
+/** Never sent to an origin other than the remote's (a redirect or a document may lead anywhere), nor are the remote's own headers. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'] as const;
 
 /** One attempt's end: the caller's abort or the total timeout, whichever comes first. */
@@ -38,8 +38,10 @@ interface Deadline {
 /** GET over HTTP(S) with a remote's headers, credentials, TLS settings and timeouts. */
 export class HttpClient {
   private readonly headers: OutgoingHttpHeaders;
+  private readonly credentialOrigin: string | null;
 
   constructor(private readonly settings: RemoteSettings) {
+    this.credentialOrigin = settings.url ? (parseUrl(settings.url)?.origin ?? null) : null;
     const { username, password } = settings;
     this.headers = {
       'user-agent': 'larder',
@@ -58,7 +60,7 @@ export class HttpClient {
       throw new DownloadError('INVALID_URL', shown, `"${shown}" is not an http(s) URL`);
     }
     let target = first;
-    const origin = target.origin;
+    const origin = this.credentialOrigin ?? target.origin;
     const deadline = this.deadline(target.href, options.signal);
     try {
       for (let redirects = 0; ; redirects++) {
@@ -107,7 +109,9 @@ export class HttpClient {
 
   private headersFor(url: URL, origin: string): OutgoingHttpHeaders {
     const headers = { ...this.headers };
-    if (url.origin !== origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
+    if (url.origin !== origin) {
+      for (const name of [...CREDENTIAL_HEADERS, ...Object.keys(this.settings.headers ?? {}).map((h) => h.toLowerCase())]) delete headers[name];
+    }
     return headers;
   }
 

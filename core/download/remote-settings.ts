@@ -7,9 +7,15 @@ export interface RemoteSettings {
   readonly downloadConcurrency: number;
   /** Attempts after the first one, for failures that may pass (connection, timeout, 429, 5xx). */
   readonly maxRetries: number;
+  /**
+   * The remote's own URL: its credentials (basic auth, and its extra headers, where tokens go) are
+   * sent to this origin only, never to another host a redirect or a metadata document names.
+   * Without it, the origin of each requested URL.
+   */
+  readonly url?: string;
   /** Extra request headers, name → value. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** HTTP basic auth, sent to the origin of the requested URL only, never after a redirect elsewhere. */
+  /** HTTP basic auth. */
   readonly username?: string | null;
   readonly password?: string | null;
   /** A PEM certificate (or bundle) trusted in addition to the public roots. */

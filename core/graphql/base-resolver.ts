@@ -9,6 +9,7 @@ import { Distribution } from '../db/entities/distribution.js';
 import { Remote } from '../db/entities/remote.js';
 import { Repository } from '../db/entities/repository.js';
 import { Task } from '../db/entities/task.js';
+import { sealSecretInput } from '../secrets/secret-input.js';
 import { isUuid } from '../db/uuid7.js';
 import { objectResource } from '../tasking/resources.js';
 import type { GraphQLContext } from './context.js';
@@ -137,7 +138,7 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
       await checkReferences(ctx.em, entity, data, references, (target) => ctx.access.visible(target));
       await checkUnique(ctx.em, entity, data);
       if (options.createLocks) {
-        return ctx.services.tasks.dispatch('core.create', { entity: entity.name, input: data }, {
+        return ctx.services.tasks.dispatch('core.create', { entity: entity.name, input: sealSecretInput(ctx.em, entity, data) }, {
           exclusiveResources: options.createLocks(data),
         });
       }
@@ -158,7 +159,7 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
       const data = plain(input);
       await checkReferences(ctx.em, entity, data, references, (target) => ctx.access.visible(target));
       await checkUnique(ctx.em, entity, data, existing);
-      return ctx.services.tasks.dispatch('core.update', { entity: entity.name, id, input: data }, {
+      return ctx.services.tasks.dispatch('core.update', { entity: entity.name, id, input: sealSecretInput(ctx.em, entity, data) }, {
         exclusiveResources: [objectResource(ctx.em, entity, id), ...(options.updateLocks?.(data, existing as T) ?? [])],
       });
     }

@@ -100,6 +100,7 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     LARDER_HOME: home,
     LARDER_TEST_TASKS: '1',
     LARDER_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    LARDER_SECRET_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Small pools: parallel test files with several processes each share one PostgreSQL.
     LARDER_DB_POOL: '5',

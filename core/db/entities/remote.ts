@@ -1,7 +1,7 @@
 import { Entity, Enum, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, Float, Int, InterfaceType } from 'type-graphql';
 import type { RemoteSettings } from '../../download/remote-settings.js';
-import { JSONScalar } from '../../scalars.js';
+import { SecretMap, SecretText } from '../../secrets/secret-types.js';
 import { NamedEntity } from './named-entity.js';
 import { RemotePolicy } from './remote-policy.js';
 
@@ -45,16 +45,26 @@ export abstract class Remote extends NamedEntity implements RemoteSettings {
   @Property({ type: 'double', nullable: true })
   connectTimeout?: number | null;
 
-  @Field(() => JSONScalar, { description: 'Extra request headers, name → value.' })
-  @Property({ type: 'jsonb' })
+  /** Extra request headers, name → value: values are often tokens, so they are sealed and never shown. */
+  @Property({ type: SecretMap, columnType: 'jsonb' })
   headers: Record<string, string> = {};
+
+  @Field(() => [String], { description: 'The names of its extra request headers (their values are stored sealed and never shown).' })
+  get headerNames(): string[] {
+    return Object.keys(this.headers ?? {});
+  }
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   username?: string | null;
 
-  @Property({ type: 'text', nullable: true, hidden: true })
+  @Property({ type: SecretText, nullable: true, hidden: true })
   password?: string | null;
+
+  @Field({ description: 'Whether a password is stored (it is sealed and never shown).' })
+  get hasPassword(): boolean {
+    return this.password != null;
+  }
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
@@ -64,8 +74,13 @@ export abstract class Remote extends NamedEntity implements RemoteSettings {
   @Property({ type: 'text', nullable: true })
   clientCert?: string | null;
 
-  @Property({ type: 'text', nullable: true, hidden: true })
+  @Property({ type: SecretText, nullable: true, hidden: true })
   clientKey?: string | null;
+
+  @Field({ description: 'Whether a client key is stored (it is sealed and never shown).' })
+  get hasClientKey(): boolean {
+    return this.clientKey != null;
+  }
 
   @Field()
   @Property({ type: 'boolean' })
