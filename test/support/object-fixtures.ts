@@ -42,11 +42,6 @@ export class Fixtures {
     return new ObjectSet(this, creator);
   }
 
-  /** Whether objects of this type can be made at all. */
-  canMake(type: string): boolean {
-    return type in this.options.makers || this.creators.has(type);
-  }
-
   async make(set: ObjectSet, type: string): Promise<string> {
     const maker = this.options.makers[type];
     if (maker) return maker(set);

@@ -26,7 +26,7 @@ export function rootOperations(schema: GraphQLSchema): Operation[] {
 }
 
 /** `FileRepositoryConnection` → `FileRepository`; any other type as it is. */
-function listed(schema: GraphQLSchema, type: GraphQLNamedType): GraphQLNamedType {
+function listed(type: GraphQLNamedType): GraphQLNamedType {
   const nodes = isObjectType(type) && type.name.endsWith('Connection') ? type.getFields().nodes : undefined;
   return nodes ? getNamedType(nodes.type) : type;
 }
@@ -41,7 +41,7 @@ function isObjectLike(type: GraphQLNamedType | undefined | null): boolean {
  * `cancelTask`), else what it answers.
  */
 export function subjectOf(schema: GraphQLSchema, op: Operation): string | null {
-  const answered = listed(schema, getNamedType(op.field.type));
+  const answered = listed(getNamedType(op.field.type));
   if (op.kind === 'mutation') {
     const named = schema.getType(op.name.replace(/^[a-z]+/, ''));
     if (isObjectLike(named)) return named!.name;
