@@ -24,18 +24,19 @@ export class RoleResolver {
     const objectKind = input.objectId ? await objectKindOf(ctx.em, input.objectId) : null;
     // An admin passes the access rule for any id; a role on nothing would be held on nothing.
     if (input.objectId && !objectKind) throw notFound('Object', input.objectId);
-    const em = ctx.em.fork();
     const where = { role: input.role, ...holder, objectId: input.objectId ?? null };
-    const held = await em.findOne(RoleAssignment, where);
-    if (held) return held;
-    try {
-      const assignment = em.create(RoleAssignment, { ...where, objectKind });
-      await em.flush();
-      return assignment;
-    } catch (error) {
-      // The same grant made at the same moment by another request: the role is held, as asked.
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      return ctx.em.fork().findOneOrFail(RoleAssignment, where);
+    for (;;) {
+      const em = ctx.em.fork();
+      const held = await em.findOne(RoleAssignment, where);
+      if (held) return held;
+      try {
+        const assignment = em.create(RoleAssignment, { ...where, objectKind });
+        await em.flush();
+        return assignment;
+      } catch (error) {
+        // Granted by another request meanwhile: read it (or, revoked meanwhile too, grant it again).
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      }
     }
   }
 
