@@ -274,6 +274,18 @@ describe('what one user has, another may not see until granted a role on it', ()
     expect(await bob.client.errorCode('mutation ($id: ID!) { syncFileRepository(id: $id) { id } }', { id: mine.repository })).toBe('NOT_FOUND');
   });
 
+  it('answers every grant and revocation of one role made at the same moment', async () => {
+    const input = role('VIEWER', { userId: carol.id }, mine.distribution);
+    for (let round = 0; round < 20; round++) {
+      const mutations = Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? REVOKE : GRANT));
+      const answers = await Promise.all(mutations.map((mutation) => alice.client.request(mutation, input)));
+      expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
+    }
+    await alice.client.data(GRANT, input);
+    const { roleAssignments } = await alice.client.data('query ($id: ID!) { roleAssignments(objectId: $id) { role user { username } } }', { id: mine.distribution });
+    expect(roleAssignments.filter((a: { user: { username: string } | null }) => a.user?.username === 'carol')).toEqual([{ role: 'VIEWER', user: { username: 'carol' } }]);
+  });
+
   it('refuses a role on an object that does not exist, also to an admin', async () => {
     const nothing = '0190a4b2-0000-7000-8000-000000000001';
     expect(await t.client.errorCode(GRANT, role('VIEWER', { userId: bob.id }, nothing))).toBe('NOT_FOUND');
