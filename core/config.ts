@@ -38,6 +38,7 @@ export interface LarderConfig {
   /** The key that seals stored secrets (LARDER_SECRET_KEY); unset: one kept under `home` (see core/secrets). */
   secretKey: Buffer | undefined;
   queryLimits: QueryLimitSettings;
+  resourceLimits: ResourceLimitSettings;
   /** Networks remotes may reach beside the public internet (none: loopback, private and link-local addresses are refused). */
   allowedRemoteNetworks: IpNetwork[];
 }
@@ -58,6 +59,31 @@ export interface QueryLimitSettings {
   maxLongTextLength: number;
   /** Nesting of lists and input objects in one argument's value. */
   maxInputDepth: number;
+}
+
+/**
+ * How much one client, or one upstream document, may make Larder hold, and for how long: bounds
+ * that a real deployment lives with (large ISOs uploaded, packuments of tens of MB), not small constants.
+ */
+export interface ResourceLimitSettings {
+  /** Bytes of one upload: the most `createUpload` takes, so also the total of its chunks. */
+  maxUploadBytes: number;
+  /** Bytes of a file POSTed to /artifacts in one request. */
+  maxArtifactBodyBytes: number;
+  /** Bytes of a GraphQL request body, and of one graphql-ws message. */
+  maxGraphQLBodyBytes: number;
+  /** Bytes of an upstream metadata document a sync downloads (a PULP_MANIFEST, a packument). */
+  maxMetadataBytes: number;
+  /** Operations (subscriptions, queries, mutations) running at once on one graphql-ws connection. */
+  maxSubscriptionsPerConnection: number;
+  /** Bytes waiting to be sent to one graphql-ws client; past it the client is too slow and is dropped. */
+  wsMaxBufferedBytes: number;
+  /** How long a client may take to send a request's headers. */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request, body included. */
+  requestTimeoutMs: number;
+  /** How long an idle kept-alive connection stays open. */
+  keepAliveTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -146,6 +172,29 @@ function queryLimits(env: Env): QueryLimitSettings {
   };
 }
 
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+function resourceLimits(env: Env): ResourceLimitSettings {
+  const headersTimeoutMs = integer(env, 'LARDER_HTTP_HEADERS_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const requestTimeoutMs = integer(env, 'LARDER_HTTP_REQUEST_TIMEOUT_MS', 3_600_000, 100, 7 * 86_400_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigError(`LARDER_HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least LARDER_HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+  }
+  return {
+    maxUploadBytes: integer(env, 'LARDER_MAX_UPLOAD_BYTES', 100 * GiB, 1, Number.MAX_SAFE_INTEGER),
+    maxArtifactBodyBytes: integer(env, 'LARDER_MAX_ARTIFACT_BODY_BYTES', GiB, 1, Number.MAX_SAFE_INTEGER),
+    maxGraphQLBodyBytes: integer(env, 'LARDER_MAX_GRAPHQL_BODY_BYTES', 10 * MiB, KiB, GiB),
+    maxMetadataBytes: integer(env, 'LARDER_MAX_METADATA_BYTES', 256 * MiB, KiB, 64 * GiB),
+    maxSubscriptionsPerConnection: integer(env, 'LARDER_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
+    wsMaxBufferedBytes: integer(env, 'LARDER_WS_MAX_BUFFERED_BYTES', 16 * MiB, KiB, GiB),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'LARDER_HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): LarderConfig {
   const home = resolve(env.LARDER_HOME || '.larder');
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
@@ -185,6 +234,7 @@ export function loadConfig(env: Env = process.env): LarderConfig {
     adminPassword: secret(env, 'LARDER_ADMIN_PASSWORD'),
     secretKey: secretKey(env, 'LARDER_SECRET_KEY'),
     queryLimits: queryLimits(env),
+    resourceLimits: resourceLimits(env),
     allowedRemoteNetworks: networkList(env, 'LARDER_ALLOWED_REMOTE_NETWORKS'),
   };
 }
