@@ -1,7 +1,9 @@
+import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArtifactStorage, StagedFile } from '../storage/artifact-storage.js';
 import { DigestMismatch, SizeMismatch, type ExpectedDigests } from '../storage/digests.js';
 import { DownloadError, upstreamMismatch } from './download-errors.js';
+import { MetadataTooLarge, metadataLimit } from './metadata-limit.js';
 import { HttpClient, type HttpResponse } from './http-client.js';
 import type { RemoteSettings } from './remote-settings.js';
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from './retry-policy.js';
@@ -62,6 +64,28 @@ export class Downloader {
           } catch (error) {
             throw error instanceof DigestMismatch || error instanceof SizeMismatch ? upstreamMismatch(error, response.url) : error;
           }
+        }),
+      signal,
+    );
+  }
+
+  /**
+   * An upstream metadata document (a manifest, a packument) of at most `maxBytes`, staged as
+   * `download` stages a file. A larger one fails with METADATA_TOO_LARGE, without a retry, as soon
+   * as its Content-Length or its bytes say so: before it fills a disk, or memory when it is parsed.
+   */
+  downloadMetadata(url: string, maxBytes: number, callerSignal?: AbortSignal): Promise<StagedFile> {
+    const signal = relay(callerSignal);
+    return this.slots.run(
+      () =>
+        this.withRetries(signal, async () => {
+          const response = await this.client.get(url, { signal });
+          const length = response.headers['content-length'];
+          if (length !== undefined && Number(length) > maxBytes) {
+            response.body.destroy();
+            throw new MetadataTooLarge(response.url, maxBytes);
+          }
+          return this.storage.stage(pipeline(response.body, metadataLimit(response.url, maxBytes), () => undefined), {}, signal);
         }),
       signal,
     );

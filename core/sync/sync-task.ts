@@ -6,6 +6,7 @@ import type { Remote } from '../db/entities/remote.js';
 import type { Repository } from '../db/entities/repository.js';
 import type { RepositoryVersion } from '../db/entities/repository-version.js';
 import { Downloader } from '../download/downloader.js';
+import type { StagedFile } from '../storage/artifact-storage.js';
 import { defineTask, TaskFailure, type TaskContext, type TaskDefinition } from '../tasking/task-definition.js';
 import type { DeclarativeUnit } from './declarative-content.js';
 import { runSyncPipeline } from './sync-pipeline.js';
@@ -31,6 +32,11 @@ export interface Sync<R extends Remote, P extends Repository> {
   remote: R;
   repository: P;
   downloader: Downloader;
+  /**
+   * Downloads an upstream metadata document (a manifest, a packument) for the sync to read, staged
+   * (discard it when done); one over LARDER_MAX_METADATA_BYTES fails the sync with METADATA_TOO_LARGE.
+   */
+  metadata(url: string): Promise<StagedFile>;
   /**
    * Makes the next version from `units` through the core's sync pipeline (removing what upstream no
    * longer lists when the sync mirrors), then lets `also` change it further in the same version;
@@ -67,7 +73,8 @@ export function defineSyncTask<R extends Remote, P extends Repository>(definitio
         await runSyncPipeline(ctx, writer, { remote, downloader, contentType: definition.contentType, units, total, mirror });
         await also?.(writer);
       });
-      await definition.sync({ ctx, remote, repository, downloader, write });
+      const metadata = (url: string) => downloader.downloadMetadata(url, ctx.limits.metadataBytes, ctx.signal);
+      await definition.sync({ ctx, remote, repository, downloader, metadata, write });
     },
   });
 }

@@ -7,6 +7,12 @@ import type { UploadFiles } from '../upload/upload-files.js';
 import type { DispatchOptions } from './dispatcher.js';
 import type { ProgressHandle, ProgressStart } from './progress.js';
 
+/** The bounds of this installation that tasks keep to. */
+export interface TaskLimits {
+  /** Bytes of an upstream metadata document a sync downloads (LARDER_MAX_METADATA_BYTES). */
+  metadataBytes: number;
+}
+
 /** What a task function gets to do its work. */
 export interface TaskContext<Args = Record<string, unknown>> {
   /** `userId`: who dispatched it, on whose behalf it acts (null: Larder itself). */
@@ -19,6 +25,7 @@ export interface TaskContext<Args = Record<string, unknown>> {
   storage: ArtifactStorage;
   /** Files of uploads in progress. */
   uploads: UploadFiles;
+  limits: TaskLimits;
   /** Fires when the task is cancelled: stop at the next safe point. */
   signal: AbortSignal;
   progress(start: ProgressStart): ProgressHandle;

@@ -12,7 +12,7 @@ import type { TaskDispatcher } from './dispatcher.js';
 import { FencedStorage } from './fenced-storage.js';
 import { ProgressTracker } from './progress.js';
 import type { TaskCleanups } from './task-cleanup.js';
-import { TaskFailure, type TaskContext } from './task-definition.js';
+import { TaskFailure, type TaskContext, type TaskLimits } from './task-definition.js';
 import { describeError } from './task-error.js';
 import type { TaskLifecycle } from './task-lifecycle.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -34,6 +34,7 @@ export interface TaskRunDeps {
   cleanups: TaskCleanups;
   storage: ArtifactStorage;
   uploads: UploadFiles;
+  limits: TaskLimits;
   log: Logger;
   /** How long a cancelled task function may take to stop before the task is failed. */
   cancelGraceMs: number;
@@ -157,6 +158,7 @@ export class TaskRun {
       // Its files land in the store only while the run holds its reservations.
       storage: new FencedStorage(this.deps.storage, orm),
       uploads: this.deps.uploads,
+      limits: this.deps.limits,
       signal: this.abort.signal,
       progress: (start) => progress.start(start),
       created: (id) => created.push(id),

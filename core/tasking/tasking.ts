@@ -96,7 +96,10 @@ export async function startTasking(options: TaskingOptions): Promise<Tasking> {
     for (let i = 0; i < options.workers; i++) {
       const queue = new TaskQueue({ ...queueOptions, isWorker: true });
       const worker = new TaskWorker(
-        { orm, lifecycle, registry, dispatcher, cleanups, storage, uploads, log, queue, bus: events, cancelGraceMs: config.cancelGraceMs },
+        {
+          orm, lifecycle, registry, dispatcher, cleanups, storage, uploads, log, queue, bus: events, cancelGraceMs: config.cancelGraceMs,
+          limits: { metadataBytes: config.resourceLimits.maxMetadataBytes },
+        },
         { name: `${processName}-${i}`, concurrency: config.workerConcurrency, heartbeatIntervalMs: config.heartbeatIntervalMs },
       );
       workers.push(worker);

@@ -22,9 +22,9 @@ export const syncTask = defineSyncTask({
   remote: FileRemote,
   repository: FileRepository,
   contentType: FileContent,
-  async sync({ ctx, remote, repository, downloader, write }) {
+  async sync({ ctx, remote, repository, metadata, write }) {
     const fetching = ctx.progress({ code: 'sync.downloading.metadata', message: 'Downloading Metadata Files', total: 1 });
-    const manifest = await downloader.download(resolveUrl(remote.url, 'PULP_MANIFEST'), {}, ctx.signal);
+    const manifest = await metadata(resolveUrl(remote.url, 'PULP_MANIFEST'));
     fetching.increment();
     fetching.finish();
     try {

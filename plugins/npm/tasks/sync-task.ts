@@ -28,9 +28,9 @@ export const syncTask = defineSyncTask({
   remote: NpmRemote,
   repository: NpmRepository,
   contentType: NpmPackage,
-  async sync({ ctx, remote, downloader, write }) {
+  async sync({ ctx, remote, metadata, write }) {
     const fetching = ctx.progress({ code: 'sync.downloading.metadata', message: 'Downloading Packuments' });
-    const registry = new UpstreamRegistry(downloader, remote.url, ctx.signal, () => fetching.increment());
+    const registry = new UpstreamRegistry(metadata, remote.url, () => fetching.increment());
     const selection = await selectVersions(specs(remote), remote.followDependencies, (name) => registry.packument(name));
     fetching.finish();
 
