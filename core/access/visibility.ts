@@ -55,9 +55,9 @@ function conditionFor(table: string, userId: string, global: boolean): { sql: (a
       };
     case 'artifact':
       return global ? null : {
-        sql: (a) => `${a}.id in (select ca.artifact_id from content_artifact ca join repository_content rc on rc.content_id = ca.content_id
-          where rc.repository_id in (${granted.sql}))`,
-        params: granted.params,
+        sql: (a) => `(${a}.id in (select ca.artifact_id from content_artifact ca join repository_content rc on rc.content_id = ca.content_id
+          where rc.repository_id in (${granted.sql})) or ${a}.id in (select h.artifact_id from artifact_holder h where h.user_id = ?))`,
+        params: [...granted.params, userId],
       };
     case 'task':
       return global ? null : {

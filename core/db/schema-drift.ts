@@ -6,10 +6,11 @@ import type { Orm } from './orm.js';
  * often a plugin's column that no migration adds (or adds under another name or type).
  */
 const EXPECTED: readonly string[] = [
-  // Tables only the tasking and version-writing SQL reads and writes: no entity maps them.
+  // Tables only SQL reads and writes (tasking, version writing, who uploaded an artifact): no entity maps them.
   'drop table if exists "larder_lease" cascade',
   'drop table if exists "task_reservation" cascade',
   'drop table if exists "version_staging" cascade',
+  'drop table if exists "artifact_holder" cascade',
   // Task columns only SQL functions write (reaping, fencing), left out of the entity so that no flush touches them.
   'alter table "task" drop column "reaped_at"',
   'alter table "task" drop column "fenced_at"',

@@ -1,3 +1,4 @@
+import { holdArtifact } from '../access/artifact-holders.js';
 import { saveArtifact } from '../content/artifacts.js';
 import { DigestMismatch, isHexDigest, SizeMismatch } from '../storage/digests.js';
 import type { HttpRoute } from '../plugin/definition.js';
@@ -13,7 +14,8 @@ export const artifactUploadRoute: HttpRoute = {
   prefix: '/artifacts',
   async handle(req, res, ctx) {
     const { em, services } = ctx;
-    if (!(await signedIn(res, ctx))) return;
+    const access = await signedIn(res, ctx);
+    if (!access) return;
     const sha256 = new URL(req.url ?? '/', 'http://x').searchParams.get('sha256') ?? undefined;
     if (sha256 !== undefined && !isHexDigest('sha256', sha256)) {
       return sendError(res, 400, 'BAD_DIGEST', 'sha256 must be 64 hex digits');
@@ -29,6 +31,7 @@ export const artifactUploadRoute: HttpRoute = {
       throw error;
     }
     const artifact = await saveArtifact(em, services.storage, staged);
+    await holdArtifact(em, artifact.id, access.userId);
     sendJson(res, 201, { id: artifact.id, size: artifact.size, sha256: artifact.sha256 });
   },
 };

@@ -1,5 +1,6 @@
 import { Artifact } from '../db/entities/artifact.js';
 import { Upload } from '../db/entities/upload.js';
+import { holdArtifact } from '../access/artifact-holders.js';
 import { saveArtifact } from '../content/artifacts.js';
 import type { ExpectedDigests } from '../storage/digests.js';
 import { defineTask, TaskFailure, type TaskContext } from '../tasking/task-definition.js';
@@ -19,6 +20,7 @@ export async function commitUpload(ctx: TaskContext<unknown>, uploadId: string, 
   }
   const staged = await ctx.storage.stage(ctx.uploads.read(uploadId), { ...expected, size: upload.size }, ctx.signal);
   const artifact = await saveArtifact(ctx.em, ctx.storage, staged);
+  await holdArtifact(ctx.em, artifact.id, ctx.task.userId);
   await ctx.em.nativeDelete(Upload, { id: uploadId });
   await ctx.uploads.remove(uploadId);
   return artifact;

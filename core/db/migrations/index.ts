@@ -9,6 +9,7 @@ import { SetBasedTasking } from './0007-set-based-tasking.js';
 import { SetBasedTaskingCatchUp } from './0008-set-based-tasking-catch-up.js';
 import { WriteFencing } from './0009-write-fencing.js';
 import { Identity } from './0010-identity.js';
+import { ArtifactHolders } from './0012-artifact-holders.js';
 import { ContentGuards } from './0011-content-guards.js';
 
 export const coreMigrations: MigrationObject[] = [
@@ -23,4 +24,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0009-write-fencing', class: WriteFencing },
   { name: 'core-0010-identity', class: Identity },
   { name: 'core-0011-content-guards', class: ContentGuards },
+  { name: 'core-0012-artifact-holders', class: ArtifactHolders },
 ];

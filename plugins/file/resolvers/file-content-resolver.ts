@@ -1,3 +1,4 @@
+import type { EntityClass } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import {
   Access, Artifact, badInput, createReadResolver, isSafeRelativePath, isUuid, notFound, objectArg, objectResource, resourceName, Role, Task, Upload,
@@ -25,9 +26,9 @@ export class FileContentResolver extends createReadResolver({ entity: FileConten
       throw badInput('relativePath must be a relative path without "." or ".." segments, like "isos/boot.iso"', 'relativePath');
     }
     if (Boolean(artifactId) === Boolean(uploadId)) throw badInput('Give exactly one of artifactId and uploadId');
-    await mustExist(ctx, Artifact, artifactId);
-    if (uploadId && (!isUuid(uploadId) || !(await ctx.loaders.byId(Upload).load(uploadId)))) throw notFound('Upload', uploadId);
-    await mustExist(ctx, FileRepository, repositoryId);
+    await mustSee(ctx, Artifact, artifactId);
+    await mustSee(ctx, Upload, uploadId);
+    await mustSee(ctx, FileRepository, repositoryId);
     const args: CreateContentArgs = { relativePath, artifactId: artifactId ?? null, uploadId: uploadId ?? null, repositoryId: repositoryId ?? null };
     return ctx.services.tasks.dispatch('file.create-content', { ...args }, {
       exclusiveResources: [
@@ -38,7 +39,11 @@ export class FileContentResolver extends createReadResolver({ entity: FileConten
   }
 }
 
-async function mustExist(ctx: GraphQLContext, entity: { name: string }, id: string | null | undefined): Promise<void> {
+/**
+ * What the arguments name must exist and be visible to the caller: another user's upload, or an
+ * artifact neither uploaded by the caller nor in a version they may see, is as absent as none.
+ */
+async function mustSee(ctx: GraphQLContext, entity: EntityClass<object>, id: string | null | undefined): Promise<void> {
   if (id === undefined || id === null) return;
-  if (!isUuid(id) || (await ctx.em.count(entity.name, { id })) === 0) throw notFound(entity.name, id);
+  if (!isUuid(id) || !(await ctx.loaders.byId(entity).load(id))) throw notFound(entity.name, id);
 }
