@@ -26,14 +26,25 @@ function isNewer(next: Task, last: Task): boolean {
 /**
  * The current row first, then every later change, ending after a final state. Listening starts
  * before the row is read, so nothing that happens in between is missed; and the row is read
- * again whenever the event subscription comes back from a lost Redis connection.
+ * again whenever the event subscription comes back from a lost Redis connection. `visible` is asked
+ * of every change: the stream ends at the first one the follower may no longer see.
  */
-export async function followTask(bus: TaskEventBus, id: string, load: () => Promise<Task | null>): Promise<EventStream<Task> | null> {
+export async function followTask(
+  bus: TaskEventBus, id: string, load: () => Promise<Task | null>, visible: (task: Task) => boolean = () => true, ended: () => void = () => undefined,
+): Promise<EventStream<Task> | null> {
   let last: Task | null = null;
   const early: Task[] = [];
-  const stream: EventStream<Task> = new EventStream<Task>(() => stop());
+  const stream: EventStream<Task> = new EventStream<Task>(() => {
+    stop();
+    ended();
+  });
   const offer = (task: Task | null) => {
     if (!task || !last || !isNewer(task, last)) return;
+    // A follower who may no longer see the task (a role revoked meanwhile) gets nothing more of it.
+    if (!visible(task)) {
+      stream.end();
+      return;
+    }
     last = task;
     stream.push(task);
     if (isFinalTaskState(task.state)) stream.end();

@@ -105,11 +105,15 @@ export class TaskResolver extends TaskRead {
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const id = args.id as string;
+      if (!isUuid(id)) throw notFound('Task', id);
       const visible = await ctx.access.visible(Task);
-      const stream = isUuid(id)
-        ? await followTask(ctx.services.events, id, () => ctx.em.fork().findOne(Task, { $and: [{ id }, visible()] }))
-        : null;
-      if (!stream) throw notFound('Task', id);
+      const visibility = await TaskVisibility.start(ctx, ctx.access.caller!);
+      const stream = await followTask(ctx.services.events, id, () => ctx.em.fork().findOne(Task, { $and: [{ id }, visible()] }),
+        (task) => visibility.accepts(task), () => visibility.stop());
+      if (!stream) {
+        visibility.stop();
+        throw notFound('Task', id);
+      }
       return stream;
     },
   })
