@@ -19,7 +19,9 @@ const USAGE = `usage: larder <command>
   migrate        apply pending database migrations and exit
   schema:print   write schema/schema.graphql from the code
   schema:check   fail if schema/schema.graphql differs from the code
-  new-plugin N   write plugins/N/ from the plugin template
+  new-plugin N [--notes]
+                 write plugins/N/: a syncing plugin (remote, content, sync, distribution),
+                 or with --notes the smallest one (a content type and a task)
   migration:new P W
                  write plugin P's next migration W from what its entities need`;
 
@@ -80,11 +82,11 @@ async function run(command: string): Promise<void> {
       return;
     }
     case 'new-plugin': {
-      const name = process.argv[3];
-      if (!name) throw new ConfigError('usage: npm run new-plugin -- <name>');
+      const [name, ...flags] = process.argv.slice(3);
+      if (!name || flags.some((flag) => flag !== '--notes')) throw new ConfigError('usage: npm run new-plugin -- <name> [--notes]');
       let files: string[];
       try {
-        files = newPlugin(name);
+        files = newPlugin(name, undefined, flags.includes('--notes') ? 'notes' : 'syncing');
       } catch (error) {
         throw new ConfigError((error as Error).message);
       }

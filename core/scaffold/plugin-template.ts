@@ -6,6 +6,8 @@ export interface PluginNames {
   pascal: string;
   /** `recipe-box`: file names. */
   kebab: string;
+  /** `recipeBox`: GraphQL field names (`recipeBoxRepository`). */
+  camel: string;
 }
 
 export function pluginNames(plugin: string): PluginNames {
@@ -14,15 +16,16 @@ export function pluginNames(plugin: string): PluginNames {
     plugin,
     pascal: words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''),
     kebab: words.join('-'),
+    camel: words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''),
   };
 }
 
 /**
- * The files of a new plugin, by path under `plugins/<name>/`: a content type and a repository type
- * (subclassing the core's bases), their migration, resolvers extending the base resolvers, a task
- * deployed from a mutation with its reservation, a test of the whole round, and a README.
+ * The files of a new notes plugin (`new-plugin --notes`), by path under `plugins/<name>/`: a content
+ * type and a repository type (subclassing the core's bases), their migration, resolvers extending the
+ * base resolvers, a task deployed from a mutation with its reservation, a test of the whole round, and a README.
  */
-export function pluginFiles({ plugin, pascal, kebab }: PluginNames): Record<string, string> {
+export function noteFiles({ plugin, pascal, kebab, camel }: PluginNames): Record<string, string> {
   const api = "'../../../core/plugin-api.js'";
   return {
     'index.ts': `import { definePlugin } from '../../core/plugin-api.js';
@@ -163,8 +166,8 @@ it('adds notes to a repository, one version each, a new note replacing one with 
   expect((await add('shopping', 'eggs')).state).toBe('COMPLETED');
   expect((await add('todo', 'write a plugin')).state).toBe('COMPLETED');
   expect((await add('shopping', 'eggs, milk')).state).toBe('COMPLETED');
-  const { ${plugin.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Repository: found } = await t.client.data(
-    \`query ($id: ID!) { ${plugin.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Repository(id: $id) { latestVersion { number content { nodes { ... on ${pascal}Note { title text } } } } } }\`,
+  const { ${camel}Repository: found } = await t.client.data(
+    \`query ($id: ID!) { ${camel}Repository(id: $id) { latestVersion { number content { nodes { ... on ${pascal}Note { title text } } } } } }\`,
     { id: repo.id },
   );
   expect(found.latestVersion.number).toBe(3);
@@ -176,11 +179,11 @@ it('adds notes to a repository, one version each, a new note replacing one with 
 `,
     'README.md': `# The ${plugin} plugin
 
-Repositories of notes: a starting point made by \`npm run new-plugin -- ${plugin}\`.
+Repositories of notes: a starting point made by \`npm run new-plugin -- ${plugin} --notes\`.
 
 - \`entities/\`: \`${pascal}Note\` (content, natural key title + text, one per title in a version) and
   \`${pascal}Repository\`, subclassing the core's bases; their columns come from \`migrations/\`.
-- \`resolvers/\`: the generated queries and mutations (\`${pascal.charAt(0).toLowerCase() + pascal.slice(1)}Repositories\`, \`create${pascal}Repository\`,
+- \`resolvers/\`: the generated queries and mutations (\`${camel}Repositories\`, \`create${pascal}Repository\`,
   \`modify${pascal}Repository\`, …) and \`add${pascal}Note\`, which deploys the \`${plugin}.add-note\` task.
 - \`test/\`: the plugin's story, run by \`npm test\`.
 

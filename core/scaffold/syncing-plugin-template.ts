@@ -1,0 +1,345 @@
+import type { PluginNames } from './plugin-template.js';
+
+/**
+ * The files of a new syncing plugin (`new-plugin`'s default), by path under `plugins/<name>/`: a
+ * remote on a JSON index (the remote's URL names the index file, as Helm's names `index.yaml`), a
+ * package content type with its natural and repository keys, a repository synced by a
+ * `defineSyncTask`, a distribution of repository versions with a content handler serving the index
+ * of what it serves, their migration, and a test syncing from a local upstream and downloading
+ * through the distribution.
+ */
+export function syncingFiles({ plugin, pascal, kebab, camel }: PluginNames): Record<string, string> {
+  const api = "'../../../core/plugin-api.js'";
+  return {
+    'index.ts': `import { definePlugin } from '../../core/plugin-api.js';
+import { ${pascal}Distribution } from './entities/${kebab}-distribution.js';
+import { ${pascal}Package } from './entities/${kebab}-package.js';
+import { ${pascal}Remote } from './entities/${kebab}-remote.js';
+import { ${pascal}Repository } from './entities/${kebab}-repository.js';
+import { ${pascal}Columns } from './migrations/0001-${kebab}-columns.js';
+import { ${pascal}DistributionResolver } from './resolvers/${kebab}-distribution-resolver.js';
+import { ${pascal}PackageResolver } from './resolvers/${kebab}-package-resolver.js';
+import { ${pascal}RemoteResolver } from './resolvers/${kebab}-remote-resolver.js';
+import { ${pascal}RepositoryResolver } from './resolvers/${kebab}-repository-resolver.js';
+import { serveIndex } from './serving/index-handler.js';
+import { syncTask } from './tasks/sync-task.js';
+
+/** ${pascal}: packages listed by an index, synced from a remote and served with an index of their own. Made by \`npm run new-plugin\`. */
+export default definePlugin({
+  name: '${plugin}',
+  entities: [${pascal}Remote, ${pascal}Package, ${pascal}Repository, ${pascal}Distribution],
+  resolvers: [${pascal}RemoteResolver, ${pascal}PackageResolver, ${pascal}RepositoryResolver, ${pascal}DistributionResolver],
+  tasks: [syncTask],
+  migrations: [{ name: '${plugin}-0001-columns', class: ${pascal}Columns }],
+  contentHandlers: { '${plugin}.${plugin}': serveIndex },
+});
+`,
+    [`entities/${kebab}-remote.ts`]: `import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Remote } from ${api};
+
+/** An upstream index: the remote's URL names the index file; the files it lists are found relative to it. */
+@ObjectType({ implements: Remote })
+@Entity({ discriminatorValue: '${plugin}.${plugin}' })
+export class ${pascal}Remote extends Remote {}
+`,
+    [`entities/${kebab}-package.ts`]: `import { Entity, Property, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { Content } from ${api};
+
+/**
+ * A package: one file, stored once per (name, version, digest) however many repositories hold it.
+ * The property names are the plugin's own on the content table shared by every plugin (see docs/plugins.md).
+ */
+@ObjectType({ implements: Content })
+@Entity({ discriminatorValue: '${plugin}.package' })
+@Unique({ name: 'content_${plugin}_package_unique', properties: ['packageName', 'packageVersion', 'packageDigest'] })
+export class ${pascal}Package extends Content {
+  @Field()
+  @Property({ type: 'text', fieldName: '${plugin}_package_name' })
+  packageName!: string;
+
+  @Field()
+  @Property({ type: 'text', fieldName: '${plugin}_package_version' })
+  packageVersion!: string;
+
+  @Field({ description: 'sha256 of the package file, hex.' })
+  @Property({ type: 'text', fieldName: '${plugin}_package_digest' })
+  packageDigest!: string;
+
+  /** A repository version holds one package per name and version; other bytes under them replace the old. */
+  static override readonly repositoryKey = ['packageName', 'packageVersion'];
+}
+`,
+    [`entities/${kebab}-repository.ts`]: `import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Repository } from ${api};
+
+@ObjectType({ implements: Repository })
+@Entity({ discriminatorValue: '${plugin}.${plugin}' })
+export class ${pascal}Repository extends Repository {}
+`,
+    [`entities/${kebab}-distribution.ts`]: `import { Entity } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Distribution } from ${api};
+
+/** Serves a repository's latest version (or one chosen) with an \`index.json\` of its packages; no publications. */
+@ObjectType({ implements: Distribution })
+@Entity({ discriminatorValue: '${plugin}.${plugin}' })
+export class ${pascal}Distribution extends Distribution {}
+`,
+    [`migrations/0001-${kebab}-columns.ts`]: `import { Migration } from '@mikro-orm/migrations';
+
+/** The ${plugin} plugin's columns on the core's single-table-inheritance tables. */
+export class ${pascal}Columns extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(\`
+alter table "content" add column "${plugin}_package_name" text null, add column "${plugin}_package_version" text null, add column "${plugin}_package_digest" text null;
+alter table "content" add constraint "content_${plugin}_package_unique" unique ("${plugin}_package_name", "${plugin}_package_version", "${plugin}_package_digest");
+\`);
+  }
+}
+`,
+    [`resolvers/${kebab}-remote-resolver.ts`]: `import { Resolver } from 'type-graphql';
+import { createRemoteResolver } from ${api};
+import { ${pascal}Remote } from '../entities/${kebab}-remote.js';
+
+@Resolver(() => ${pascal}Remote)
+export class ${pascal}RemoteResolver extends createRemoteResolver({ entity: ${pascal}Remote }) {}
+`,
+    [`resolvers/${kebab}-package-resolver.ts`]: `import { Resolver } from 'type-graphql';
+import { createReadResolver } from ${api};
+import { ${pascal}Package } from '../entities/${kebab}-package.js';
+
+/** Packages are immutable: read and listed here, made by syncs. */
+@Resolver(() => ${pascal}Package)
+export class ${pascal}PackageResolver extends createReadResolver({ entity: ${pascal}Package }) {}
+`,
+    [`resolvers/${kebab}-repository-resolver.ts`]: `import { Resolver } from 'type-graphql';
+import { createRepositoryResolver } from ${api};
+import { ${pascal}Package } from '../entities/${kebab}-package.js';
+import { ${pascal}Remote } from '../entities/${kebab}-remote.js';
+import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
+
+/**
+ * The generated CRUD, modify and sync${pascal}Repository, each with its access rule. An operation of the
+ * plugin's own added here declares its rule with @Access (see docs/plugins.md).
+ */
+@Resolver(() => ${pascal}Repository)
+export class ${pascal}RepositoryResolver extends createRepositoryResolver({
+  entity: ${pascal}Repository,
+  contentTypes: [${pascal}Package],
+  sync: { remote: ${pascal}Remote, task: '${plugin}.sync' },
+}) {}
+`,
+    [`resolvers/${kebab}-distribution-resolver.ts`]: `import { Resolver } from 'type-graphql';
+import { createDistributionResolver } from ${api};
+import { ${pascal}Distribution } from '../entities/${kebab}-distribution.js';
+import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
+
+@Resolver(() => ${pascal}Distribution)
+export class ${pascal}DistributionResolver extends createDistributionResolver({
+  entity: ${pascal}Distribution,
+  repository: ${pascal}Repository,
+  publication: false,
+}) {}
+`,
+    'sync/package-index.ts': `import { isHexDigest, TaskFailure } from ${api};
+
+/** One package as an index lists it; \`url\` is resolved against the index's own URL. */
+export interface IndexEntry {
+  name: string;
+  version: string;
+  url: string;
+  sha256: string;
+  size?: number;
+}
+
+/** What a name and a version may be: one path segment each, so a package's path is always safe. */
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+function bad(at: number, reason: string): TaskFailure {
+  return new TaskFailure(\`index entry \${at}: \${reason}\`, 'BAD_INDEX');
+}
+
+/** The entries of an index, \`{ "packages": [{ name, version, url, sha256, size? }] }\`, checked whole before anything is stored. */
+export function parseIndex(text: string): IndexEntry[] {
+  let index: unknown;
+  try {
+    index = JSON.parse(text);
+  } catch (error) {
+    throw new TaskFailure(\`the index is not JSON: \${(error as Error).message}\`, 'BAD_INDEX');
+  }
+  const packages = (index as { packages?: unknown } | null)?.packages;
+  if (!Array.isArray(packages)) throw new TaskFailure('the index has no "packages" list', 'BAD_INDEX');
+  return packages.map((entry: Partial<IndexEntry>, at) => {
+    if (typeof entry?.name !== 'string' || !SEGMENT.test(entry.name)) throw bad(at, 'a name must be letters, digits, ".", "_", "+" or "-"');
+    if (typeof entry.version !== 'string' || !SEGMENT.test(entry.version)) throw bad(at, 'a version must be letters, digits, ".", "_", "+" or "-"');
+    if (typeof entry.url !== 'string' || entry.url === '') throw bad(at, 'a url is needed');
+    if (typeof entry.sha256 !== 'string' || !isHexDigest('sha256', entry.sha256)) throw bad(at, 'sha256 must be a hex sha256 digest');
+    if (entry.size !== undefined && !Number.isSafeInteger(entry.size)) throw bad(at, 'size must be a whole number of bytes');
+    return { name: entry.name, version: entry.version, url: entry.url, sha256: entry.sha256.toLowerCase(), size: entry.size };
+  });
+}
+
+/** Where a package's file is in a repository version: \`<name>/<version>/<name>-<version>\`. */
+export function packagePath(entry: { name: string; version: string }): string {
+  return \`\${entry.name}/\${entry.version}/\${entry.name}-\${entry.version}\`;
+}
+`,
+    'tasks/sync-task.ts': `import { text } from 'node:stream/consumers';
+import { defineSyncTask, resolveAgainst, type DeclarativeUnit } from ${api};
+import { ${pascal}Package } from '../entities/${kebab}-package.js';
+import { ${pascal}Remote } from '../entities/${kebab}-remote.js';
+import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
+import { packagePath, parseIndex, type IndexEntry } from '../sync/package-index.js';
+
+/** A package as the core's sync pipeline takes it: its key and its one file, fetched from where the index says. */
+function packageUnit(entry: IndexEntry, indexUrl: string): DeclarativeUnit {
+  return {
+    fields: { packageName: entry.name, packageVersion: entry.version, packageDigest: entry.sha256 },
+    files: [{
+      relativePath: packagePath(entry),
+      url: resolveAgainst(indexUrl, entry.url),
+      expected: { sha256: entry.sha256, ...(entry.size === undefined ? {} : { size: entry.size }) },
+    }],
+  };
+}
+
+/** Reads the index the remote's URL names and makes a new version of the packages it lists (none when nothing changed). */
+export const syncTask = defineSyncTask({
+  name: '${plugin}.sync',
+  remote: ${pascal}Remote,
+  repository: ${pascal}Repository,
+  contentType: ${pascal}Package,
+  async sync({ remote, metadata, write }) {
+    const index = await metadata(remote.url);
+    try {
+      const entries = parseIndex(await text(index.open()));
+      await write({ units: entries.map((entry) => packageUnit(entry, remote.url)), total: entries.length });
+    } finally {
+      await index.discard();
+    }
+  },
+});
+`,
+    'serving/index-handler.ts': `import {
+  inVersion, sendDocument, sendError, servedDocument, versionFiles, type ContentHandler, type ContentRequest, type ServedDocument,
+} from ${api};
+import { ${pascal}Package } from '../entities/${kebab}-package.js';
+import type { IndexEntry } from '../sync/package-index.js';
+
+export const INDEX = 'index.json';
+
+/** The index of the packages a repository version holds, in the format syncs read: another Larder can sync from it. */
+async function buildIndex(request: ContentRequest, repositoryId: string, number: number): Promise<ServedDocument> {
+  const files = new Map<string, { relativePath: string; size: number | null }>();
+  for await (const page of versionFiles(request.em, repositoryId, number)) for (const file of page) files.set(file.contentId, file);
+  const packages = await request.em.find(${pascal}Package, inVersion(repositoryId, number), { orderBy: { packageName: 'asc', packageVersion: 'asc' } });
+  const entries = packages.map((p): IndexEntry => {
+    const file = files.get(p.id)!;
+    const url = file.relativePath.split('/').map(encodeURIComponent).join('/');
+    return { name: p.packageName, version: p.packageVersion, url, sha256: p.packageDigest, ...(file.size === null ? {} : { size: file.size }) };
+  });
+  return servedDocument(JSON.stringify({ packages: entries }), 'application/json');
+}
+
+/** \`GET <distribution>/index.json\`: built once per version served; the packages' files are the content app's. */
+export const serveIndex: ContentHandler = async (request) => {
+  const { req, res, target, document } = request;
+  if (target.path !== INDEX) return false;
+  const { repositoryId, versionNumber } = target;
+  const index = repositoryId === null || versionNumber === null
+    ? null
+    : await document(INDEX, () => buildIndex(request, repositoryId, versionNumber));
+  if (index) sendDocument(req, res, index);
+  else sendError(res, 404, 'NOT_FOUND', 'this distribution serves no repository version yet');
+  return true;
+};
+`,
+    [`test/${kebab}.test.ts`]: `import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runTask, serve, startTestLarder, Upstream, type TestLarder } from '../../../test/plugin-testing.js';
+
+let t: TestLarder;
+let upstream: Upstream;
+beforeAll(async () => {
+  [t, upstream] = await Promise.all([startTestLarder(), Upstream.start()]);
+});
+afterAll(async () => {
+  await upstream?.close();
+  await t?.stop();
+});
+
+const sha256 = (body: string) => createHash('sha256').update(body).digest('hex');
+
+/** Serves \`files\` (name, version, body) upstream under files/, and an index of them; returns the index's URL. */
+function publishUpstream(files: Array<[string, string, string]>): string {
+  const packages = files.map(([name, version, body]) => {
+    upstream.route(\`/repo/files/\${name}-\${version}.txt\`, serve(body));
+    return { name, version, url: \`files/\${name}-\${version}.txt\`, sha256: sha256(body), size: Buffer.byteLength(body) };
+  });
+  return upstream.route('/repo/index.json', serve(JSON.stringify({ packages })));
+}
+
+async function servedIndex(baseUrl: string): Promise<Array<{ name: string; version: string; url: string; sha256: string }>> {
+  const res = await fetch(new URL('index.json', baseUrl));
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { packages: Array<{ name: string; version: string; url: string; sha256: string }> }).packages;
+}
+
+it('syncs packages from an upstream index, serves them with an index of its own, and replaces a package whose bytes changed', async () => {
+  const url = publishUpstream([['hello', '1.0.0', 'hello, world\\n'], ['bye', '2.0.0', 'goodbye\\n']]);
+  const { create${pascal}Remote: remote } = await t.client.data(
+    'mutation ($input: Create${pascal}RemoteInput!) { create${pascal}Remote(input: $input) { id } }', { input: { name: 'upstream', url } });
+  const { create${pascal}Repository: repo } = await t.client.data(
+    'mutation { create${pascal}Repository(input: { name: "packages" }) { id } }');
+  const sync = () => runTask(t.client, 'mutation ($id: ID!, $remote: ID!) { sync${pascal}Repository(id: $id, remoteId: $remote) { id } }',
+    { id: repo.id, remote: remote.id });
+  expect((await sync()).state).toBe('COMPLETED');
+
+  const distributed = await runTask(t.client, 'mutation ($input: Create${pascal}DistributionInput!) { create${pascal}Distribution(input: $input) { id } }',
+    { input: { name: 'packages', basePath: '${plugin}/packages', repositoryId: repo.id } });
+  expect(distributed.state).toBe('COMPLETED');
+  const { ${camel}Distribution: { baseUrl } } = await t.client.data(
+    'query ($id: ID!) { ${camel}Distribution(id: $id) { baseUrl } }', { id: distributed.createdResources[0] });
+
+  const index = await servedIndex(baseUrl);
+  expect(index.map((p) => \`\${p.name}@\${p.version}\`)).toEqual(['bye@2.0.0', 'hello@1.0.0']);
+  for (const entry of index) {
+    const res = await fetch(new URL(entry.url, new URL('index.json', baseUrl)));
+    expect(res.status).toBe(200);
+    expect(sha256(await res.text())).toBe(entry.sha256);
+  }
+
+  publishUpstream([['hello', '1.0.0', 'hello again\\n'], ['bye', '2.0.0', 'goodbye\\n']]);
+  expect((await sync()).state).toBe('COMPLETED');
+  const { ${camel}Repository: synced } = await t.client.data(
+    'query ($id: ID!) { ${camel}Repository(id: $id) { latestVersion { number } } }', { id: repo.id });
+  expect(synced.latestVersion.number).toBe(2);
+  const hello = (await servedIndex(baseUrl)).find((p) => p.name === 'hello')!;
+  expect(hello.sha256).toBe(sha256('hello again\\n'));
+  expect(await (await fetch(new URL(hello.url, new URL('index.json', baseUrl)))).text()).toBe('hello again\\n');
+});
+`,
+    'README.md': `# The ${plugin} plugin
+
+Packages listed by an index, synced from a remote and served again with an index of their own: a starting
+point made by \`npm run new-plugin -- ${plugin}\`. Rename the package type and its fields for what they are.
+
+- The index (at the remote's URL, e.g. \`https://example.com/repo/index.json\`) is
+  \`{ "packages": [{ "name", "version", "url", "sha256", "size"? }] }\`; each \`url\` is resolved against the index's own URL.
+- \`entities/\`: \`${pascal}Remote\`, \`${pascal}Package\` (content; natural key name + version + sha256, one per name and
+  version in a repository version), \`${pascal}Repository\` and \`${pascal}Distribution\`, subclassing the core's bases; their
+  columns come from \`migrations/\`.
+- \`resolvers/\`: the generated queries and mutations (\`create${pascal}Remote\`, \`sync${pascal}Repository\`,
+  \`create${pascal}Distribution\`, \`${camel}Packages\`, …), each with its access rule.
+- \`tasks/sync-task.ts\` reads the index (\`sync/package-index.ts\`) and hands its units to the core's sync pipeline.
+- \`serving/index-handler.ts\` answers \`GET /content/<basePath>/index.json\` with the index of what the distribution serves;
+  the files themselves are the content app's.
+- \`test/\`: the plugin's story against a local upstream, run by \`npm test\`.
+
+See docs/plugins.md for what to grow next: publications, fields of a type's own, live APIs.
+`,
+  };
+}
