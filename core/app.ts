@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Access } from './access/access.js';
@@ -39,6 +38,7 @@ import { UploadFiles } from './upload/upload-files.js';
 import { uploadChunkRoute } from './upload/upload-route.js';
 import { commitUploadTask } from './upload/commit-upload.js';
 import { handleGraphQLHttp } from './server/graphql-http.js';
+import { serveGraphQLOverWebSocket } from './server/graphql-ws-server.js';
 import { createRouter, type Route } from './server/router.js';
 import type { TaskDispatcher } from './tasking/dispatcher.js';
 import { purgeTasksTask } from './tasking/purge-tasks.js';
@@ -208,13 +208,21 @@ async function startApi(
   cleanup.push(() => apollo.stop());
 
   const routes: Route[] = [
-    { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context) },
+    { method: '*', prefix: '/graphql', handler: (req, res) => handleGraphQLHttp(apollo, req, res, context, config.resourceLimits.maxGraphQLBodyBytes) },
     ...[...coreRoutes(orm, parts.storage, parts.events, parts.log, plugins), ...plugins.flatMap((p) => p.routes ?? [])].map((r) => ({
       method: r.method, prefix: r.prefix, handler: (req: IncomingMessage, res: Parameters<typeof r.handle>[1]) => r.handle(req, res, routeContext(orm, services, req)),
     })),
   ];
   const router = createRouter(routes);
-  const server = createServer((req, res) => {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.resourceLimits;
+  const server = createServer({
+    // A client slow to send its headers or its request gets 408 and loses the connection.
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // How often those timeouts are checked (node's 30 s would let a short one run far over).
+    connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+  }, (req, res) => {
     router(req, res).catch((error: unknown) => {
       parts.log.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -228,10 +236,10 @@ async function startApi(
   });
   // Made once the server listens: a WebSocket server re-emits a listen error, which graphql-ws
   // would print as an internal error beside our one line.
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.resourceLimits.maxGraphQLBodyBytes });
   const sessions = new SessionWatch(orm);
   const callers = new WeakMap<object, Caller>();
-  const ws = useServer({
+  const ws = serveGraphQLOverWebSocket({
     schema,
     // Every subscription needs a signed-in user: a session without credentials closes with 4401, one with wrong ones with 4403.
     onConnect: async ({ connectionParams, extra }) => {
@@ -255,7 +263,10 @@ async function startApi(
       return contextWith(em, new Access(callers.get(extra) ?? null, em));
     },
     onSubscribe: limits.onSubscribe,
-  }, wss);
+  }, wss, {
+    maxOperations: config.resourceLimits.maxSubscriptionsPerConnection,
+    maxBufferedBytes: config.resourceLimits.wsMaxBufferedBytes,
+  }, parts.log);
   const { port } = server.address() as AddressInfo;
   publicUrl = `http://${config.host}:${port}`;
   cleanup.push(async () => {

@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context.js';
-import { readBody, TooLarge } from './read-body.js';
+import { closeAfterRefusal, declaredOver, readBody, TooLarge } from './read-body.js';
 
-const MAX_BODY = 10 * 1024 * 1024;
-
-/** `POST /graphql` (and GET for queries) through Apollo's transport-neutral entry point. */
+/**
+ * `POST /graphql` (and GET for queries) through Apollo's transport-neutral entry point; a body over
+ * `maxBodyBytes` (LARDER_MAX_GRAPHQL_BODY_BYTES) is refused with 413.
+ */
 export async function handleGraphQLHttp(
   apollo: ApolloServer<GraphQLContext>,
   req: IncomingMessage,
   res: ServerResponse,
   context: (req: IncomingMessage) => Promise<GraphQLContext>,
+  maxBodyBytes: number,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -18,12 +20,16 @@ export async function handleGraphQLHttp(
   }
   let body: unknown;
   try {
-    const raw = await readBody(req, MAX_BODY);
+    if (declaredOver(req, maxBodyBytes)) throw new TooLarge();
+    const raw = await readBody(req, maxBodyBytes);
     body = raw.length > 0 && headers.get('content-type')?.includes('json') ? JSON.parse(raw.toString('utf8')) : undefined;
   } catch (error) {
-    res.writeHead(error instanceof TooLarge ? 413 : 400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ errors: [{ message: error instanceof TooLarge ? 'request body too large' : 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
-    return;
+    if (error instanceof TooLarge) {
+      closeAfterRefusal(res);
+      const message = `The request body has more than ${maxBodyBytes} bytes, the most LARDER_MAX_GRAPHQL_BODY_BYTES allows`;
+      return sendGraphQLError(res, 413, message, { code: 'TOO_LARGE', limit: maxBodyBytes });
+    }
+    return sendGraphQLError(res, 400, 'request body is not valid JSON', { code: 'BAD_REQUEST' });
   }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: new URL(req.url ?? '/', 'http://x').search, body },
@@ -37,4 +43,9 @@ export async function handleGraphQLHttp(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+function sendGraphQLError(res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
 }

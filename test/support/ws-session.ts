@@ -75,6 +75,28 @@ export class WsSession {
     return this.inbox.shift()!;
   }
 
+  /** Ends an operation the client started. */
+  complete(id: string): void {
+    this.socket.send(JSON.stringify({ type: 'complete', id }));
+  }
+
+  /** Sends `data` as it is, however large or malformed. */
+  sendRaw(data: string): void {
+    this.socket.send(data);
+  }
+
+  /**
+   * Stops reading, as a client too slow to keep up: what the server sends piles up in the kernel's
+   * buffers, then in the server's. `resumeReading` reads on (and sees how the server closed meanwhile).
+   */
+  stopReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   close(): void {
     this.socket.close();
   }

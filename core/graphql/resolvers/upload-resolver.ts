@@ -8,10 +8,7 @@ import { resourceName } from '../../tasking/resources.js';
 import { writtenBytes } from '../../upload/upload-chunks.js';
 import { Access } from '../../access/rules.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput, notFound } from '../errors.js';
-
-/** Largest upload accepted: 1 TiB. */
-const MAX_UPLOAD = 2 ** 40;
+import { apiError, badInput, notFound } from '../errors.js';
 
 @Resolver(() => Upload)
 export class UploadResolver {
@@ -24,7 +21,11 @@ export class UploadResolver {
   @Mutation(() => Upload, { description: 'Starts an upload of `size` bytes: PUT its chunks to `url`, then `commitUpload`.' })
   @Access({ signedIn: true })
   async createUpload(@Arg('size', () => SafeInt) size: number, @Ctx() ctx: GraphQLContext): Promise<Upload> {
-    if (size < 1 || size > MAX_UPLOAD) throw badInput(`size must be between 1 and ${MAX_UPLOAD} bytes`, 'size');
+    if (size < 1) throw badInput('size must be at least 1 byte', 'size');
+    const limit = ctx.services.config.resourceLimits.maxUploadBytes;
+    if (size > limit) {
+      throw apiError('BAD_USER_INPUT', `size must be at most ${limit} bytes, the most LARDER_MAX_UPLOAD_BYTES allows`, { field: 'size', limit });
+    }
     const upload = ctx.em.create(Upload, { size, userId: ctx.access.userId });
     await ctx.services.uploads.create(upload.id, size);
     await ctx.em.persistAndFlush(upload);
