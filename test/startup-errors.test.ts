@@ -58,7 +58,7 @@ it.each(['start', 'api', 'worker'])('larder %s with an unreachable REDIS_URL say
 
 it.each(['start', 'migrate'])('larder %s with LARDER_PLUGINS naming a plugin that does not exist says so in one line', async (command) => {
   const line = await failedStart(command, { DATABASE_URL: database.url, REDIS_URL, LARDER_PLUGINS: 'file,no-such-plugin' });
-  expect(line).toMatch(/LARDER_PLUGINS names plugin\(s\) that are not folders of .*plugins: no-such-plugin$/);
+  expect(line).toMatch(/LARDER_PLUGINS names plugin\(s\) that are neither installed packages nor folders of .*plugins: no-such-plugin$/);
 });
 
 it('larder start with no Redis and no redis-server on PATH says how to provide one, in one line', async () => {
