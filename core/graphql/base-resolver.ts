@@ -173,7 +173,9 @@ export function createBaseResolver<T extends object>(options: BaseResolverOption
       });
     }
 
-    protected async existing(ctx: GraphQLContext, id: string): Promise<Record<string, unknown>> {
+    // Public, not protected: a class a factory returns cannot have protected members in the
+    // plugin API's type declarations (TS4094), which a packaged Larder ships.
+    async existing(ctx: GraphQLContext, id: string): Promise<Record<string, unknown>> {
       const object = isUuid(id) ? await ctx.loaders.byId(entity).load(id) : null;
       if (!object) throw notFound(typeName, id);
       return object as Record<string, unknown>;
