@@ -10,6 +10,7 @@ import { SetBasedTaskingCatchUp } from './0008-set-based-tasking-catch-up.js';
 import { WriteFencing } from './0009-write-fencing.js';
 import { Identity } from './0010-identity.js';
 import { ArtifactHolders } from './0012-artifact-holders.js';
+import { TokenLookup } from './0013-token-lookup.js';
 import { ContentGuards } from './0011-content-guards.js';
 
 export const coreMigrations: MigrationObject[] = [
@@ -25,4 +26,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0010-identity', class: Identity },
   { name: 'core-0011-content-guards', class: ContentGuards },
   { name: 'core-0012-artifact-holders', class: ArtifactHolders },
+  { name: 'core-0013-token-lookup', class: TokenLookup },
 ];
