@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTask } from './support/content.js';
-import { redirect, serve, Upstream } from './support/upstream.js';
+import { GraphQLClient } from './support/graphql-client.js';
+import { spawnLarder } from './support/larder-process.js';
+import { redirect, serve, status, Upstream } from './support/upstream.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
 
 let t: TestLarder;
@@ -52,6 +54,32 @@ describe('remote secrets', () => {
     expect(upstream.headersOf('/private/PULP_MANIFEST').at(-1)).toMatchObject({
       authorization: `Basic ${Buffer.from(`ann:${newPassword}`).toString('base64')}`, 'x-token': token,
     });
+  });
+
+  it('appear in no log line, even at debug level, of the api or of the worker that syncs with them', async () => {
+    const [password, token] = [secret(), secret()];
+    const process = spawnLarder('start', { ...t.env, PORT: '0', LARDER_WORKERS: '1', LOG_LEVEL: 'debug' });
+    try {
+      const api = new GraphQLClient(await process.url, t.client.authorization);
+      upstream.route('/logged/PULP_MANIFEST', status(500));
+      const { createFileRemote: remote } = await api.data(
+        `mutation ($input: CreateFileRemoteInput!) { createFileRemote(input: $input) { id } }`,
+        { input: { name: 'logged', url: upstream.url('/logged/'), username: 'ann', password, headers: { 'X-Token': token }, maxRetries: 0 } },
+      );
+      const updated = await runTask(api, `mutation ($id: ID!, $input: UpdateFileRemoteInput!) { updateFileRemote(id: $id, input: $input) { id } }`,
+        { id: remote.id, input: { password, headers: { 'X-Token': token } } });
+      expect(updated.state).toBe('COMPLETED');
+      const { createFileRepository: repo } = await api.data(`mutation ($r: ID!) { createFileRepository(input: { name: "logged", remoteId: $r }) { id } }`, { r: remote.id });
+      expect((await runTask(api, `mutation ($id: ID!) { syncFileRepository(id: $id) { id } }`, { id: repo.id })).state).toBe('FAILED');
+      await api.close();
+    } finally {
+      await process.stop();
+    }
+    expect(process.output.length).toBeGreaterThan(0);
+    for (const line of process.output) {
+      expect(line).not.toContain(password);
+      expect(line).not.toContain(token);
+    }
   });
 
   it('go to the remote\'s own origin only: a redirect elsewhere carries neither its password nor its headers', async () => {
