@@ -3,12 +3,12 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { startTestLarder, type TestLarder } from '../test/support/test-larder.js';
 import { makeUser } from '../test/support/identities.js';
-import { until } from '../test/support/wait.js';
 import { backendCpu, backendCpuBetween } from './support/database-cpu.js';
 import { KeepAlivePost } from './support/keep-alive-post.js';
 import { inParallel, percentile, report } from './support/measure.js';
 import { cpuMs } from './support/process-cpu.js';
 import { countStatements, type StatementCounter } from './support/statement-counter.js';
+import { allFinished, databaseNow } from './support/tasks-finished.js';
 
 /**
  * What authenticating every request costs task dispatch. A user (not an admin) dispatches N
@@ -66,21 +66,6 @@ function socketTo(url: string, authorization: string): Client {
   return createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization }, lazy: false });
 }
 
-async function databaseNow(t: TestLarder): Promise<Date> {
-  const [{ now }] = await t.sql<{ now: Date }>('select now()');
-  return now;
-}
-
-/** Waits until no task made since `since` is left to run. */
-function allFinished(t: TestLarder, since: Date): Promise<true> {
-  // Stops at the first unfinished task it finds, so polling does not load PostgreSQL meanwhile.
-  return until('every task to finish', async () => {
-    const [{ busy }] = await t.sql<{ busy: boolean }>(
-      `select exists (select 1 from task where state in ('WAITING', 'RUNNING', 'CANCELING') and created_at >= $1) as busy`, [since]);
-    return !busy;
-  }, 600_000) as Promise<true>;
-}
-
 interface Round {
   /** First sent to last answered, ms. */
   wallMs: number;
@@ -107,9 +92,9 @@ async function round(t: TestLarder, apiPid: number, send: Send): Promise<Round> 
 
 /** A round of dispatches, then the wait for its tasks; end to end: first created to last finished (database clock), s. */
 async function dispatchRound(t: TestLarder, apiPid: number, send: Send): Promise<Round & { endToEndS: number }> {
-  const since = await databaseNow(t);
+  const since = await databaseNow(t.sql);
   const measured = await round(t, apiPid, send);
-  await allFinished(t, since);
+  await allFinished(t.sql, since);
   const [row] = await t.sql<{ completed: number; seconds: number }>(
     `select count(*) filter (where state = 'COMPLETED')::int as completed,
             extract(epoch from max(finished_at) - min(created_at))::float8 as seconds
@@ -219,9 +204,9 @@ try {
       if (answer.data?.__typename !== 'Query') throw new Error(`{ __typename } failed: ${JSON.stringify(answer).slice(0, 300)}`);
     };
 
-    const since = await databaseNow(t);
+    const since = await databaseNow(t.sql);
     for (const send of [bearer(), overTheSocket(), typename({ authorization }), typename({})]) await inParallel(IN_FLIGHT, WARM_UP, send);
-    await allFinished(t, since);
+    await allFinished(t.sql, since);
 
     const context = { requests: 2 * N, in_flight: IN_FLIGHT };
     const dispatches = await abba(() => dispatchRound(t, apiPid, bearer()), () => dispatchRound(t, apiPid, overTheSocket()));

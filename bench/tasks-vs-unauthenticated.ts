@@ -9,10 +9,10 @@ import { basic, GraphQLClient } from '../test/support/graphql-client.js';
 import { makeUser, tokenFor } from '../test/support/identities.js';
 import { spawnNode, type LarderProcess } from '../test/support/larder-process.js';
 import { deleteRedisKeys } from '../test/support/test-larder.js';
-import { until } from '../test/support/wait.js';
 import { buildCommit } from './support/commit-build.js';
 import { KeepAlivePost } from './support/keep-alive-post.js';
 import { inParallel, percentile, report } from './support/measure.js';
+import { allFinished, databaseNow } from './support/tasks-finished.js';
 
 /**
  * Task throughput through GraphQL with a Bearer token beside what it was before users existed
@@ -107,21 +107,6 @@ async function startBaseline(main: string): Promise<Side> {
   return { ...side, endpoint: `${url}/graphql`, headers: {} };
 }
 
-async function databaseNow(side: Side): Promise<Date> {
-  const [{ now }] = await side.sql<{ now: Date }>('select now()');
-  return now;
-}
-
-/** Waits until no task made since `since` is left to run. */
-function allFinished(side: Side, since: Date): Promise<true> {
-  // Stops at the first unfinished task it finds, so polling does not load PostgreSQL meanwhile.
-  return until('every task to finish', async () => {
-    const [{ busy }] = await side.sql<{ busy: boolean }>(
-      `select exists (select 1 from task where state in ('WAITING', 'RUNNING', 'CANCELING') and created_at >= $1) as busy`, [since]);
-    return !busy;
-  }, 600_000) as Promise<true>;
-}
-
 interface Round {
   /** First dispatch sent to last answered, ms. */
   wallMs: number;
@@ -135,7 +120,7 @@ let batch = 0;
 /** `count` dispatches, IN_FLIGHT at a time, each on a resource of its own; then the wait for their tasks. */
 async function dispatchRound(http: KeepAlivePost, side: Side, count: number): Promise<Round> {
   const b = batch++;
-  const since = await databaseNow(side);
+  const since = await databaseNow(side.sql);
   const latencies: number[] = [];
   const started = performance.now();
   await inParallel(IN_FLIGHT, count, async (i) => {
@@ -146,7 +131,7 @@ async function dispatchRound(http: KeepAlivePost, side: Side, count: number): Pr
     latencies.push(performance.now() - sent);
   });
   const wallMs = performance.now() - started;
-  await allFinished(side, since);
+  await allFinished(side.sql, since);
   const [row] = await side.sql<{ completed: number; seconds: number }>(
     `select count(*) filter (where state = 'COMPLETED')::int as completed,
             extract(epoch from max(finished_at) - min(created_at))::float8 as seconds
