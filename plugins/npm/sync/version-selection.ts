@@ -38,18 +38,32 @@ export async function selectVersions(specs: readonly PackageSpec[], followDepend
     if (versions.length === 0) {
       throw new TaskFailure(`No version of ${spec.name} at ${from.url} matches "${describe(spec)}"`, 'NO_MATCHING_VERSION');
     }
+    await from.load(versions);
     next.push(...versions.map((v) => take(from, v)).filter((v): v is UpstreamVersion => v !== null));
   }
   while (followDependencies && next.length > 0) {
     const dependents = next.map((dependent) => ({ dependent, dependencies: dependenciesOf(dependent.manifest) }));
     next = [];
     await prefetch(dependents.flatMap((d) => d.dependencies.filter((dep) => dep.wanted !== null).map((dep) => dep.name)), packument);
-    for (const { dependent, dependencies } of dependents) {
+    // Resolved first and loaded a packument at a time (one read of each for the round), then
+    // taken in order: the first failure, a resolution's or a version's, is the one reported.
+    const picks: Array<Pick | { failure: unknown }> = [];
+    resolving: for (const { dependent, dependencies } of dependents) {
       for (const dependency of dependencies) {
-        const version = await resolve(dependent, dependency, packument);
-        const added = version && take(version.from, version.version);
-        if (added) next.push(added);
+        try {
+          const pick = await resolve(dependent, dependency, packument);
+          if (pick) picks.push(pick);
+        } catch (failure) {
+          picks.push({ failure });
+          break resolving;
+        }
       }
+    }
+    await loadPicks(picks.filter((p): p is Pick => 'from' in p));
+    for (const pick of picks) {
+      if ('failure' in pick) throw pick.failure;
+      const added = take(pick.from, pick.version);
+      if (added) next.push(added);
     }
   }
   return { versions: [...taken.values()], distTags };
@@ -60,13 +74,25 @@ async function prefetch(names: string[], packument: Packuments): Promise<void> {
   await Promise.allSettled([...new Set(names)].map((name) => packument(name)));
 }
 
+interface Pick {
+  from: UpstreamPackument;
+  version: string;
+}
+
+/** Reads the documents of the picked versions, each packument once. */
+async function loadPicks(picks: Pick[]): Promise<void> {
+  const byPackument = new Map<UpstreamPackument, string[]>();
+  for (const { from, version } of picks) byPackument.set(from, [...(byPackument.get(from) ?? []), version]);
+  for (const [from, versions] of byPackument) await from.load(versions);
+}
+
 function describe(spec: PackageSpec): string {
   return spec.wanted.kind === 'range' ? spec.wanted.range : spec.wanted.kind === 'tag' ? spec.wanted.tag : '*';
 }
 
 async function resolve(
   dependent: UpstreamVersion, dependency: Dependency, packument: Packuments,
-): Promise<{ from: UpstreamPackument; version: string } | null> {
+): Promise<Pick | null> {
   const cannot = (why: string) => {
     if (dependency.optional) return null;
     throw new TaskFailure(`${dependent.name}@${dependent.version} depends on ${dependency.name}@${dependency.spec}, ${why}`, 'UNRESOLVABLE_DEPENDENCY');

@@ -31,7 +31,8 @@ export const syncTask = defineSyncTask({
   async sync({ ctx, remote, metadata, write }) {
     const fetching = ctx.progress({ code: 'sync.downloading.metadata', message: 'Downloading Packuments' });
     const registry = new UpstreamRegistry(metadata, remote.url, () => fetching.increment());
-    const selection = await selectVersions(specs(remote), remote.followDependencies, (name) => registry.packument(name));
+    const selection = await selectVersions(specs(remote), remote.followDependencies, (name) => registry.packument(name))
+      .finally(() => registry.close());
     fetching.finish();
 
     const clash = await storedWithOtherTarball(ctx.em, selection.versions);
