@@ -12,36 +12,20 @@ export function syncingFiles({ plugin, pascal, kebab, camel }: PluginNames): Rec
   const api = "'../../../core/plugin-api.js'";
   return {
     'index.ts': `import { definePlugin } from '../../core/plugin-api.js';
-import { ${pascal}Distribution } from './entities/${kebab}-distribution.js';
-import { ${pascal}Package } from './entities/${kebab}-package.js';
-import { ${pascal}Remote } from './entities/${kebab}-remote.js';
-import { ${pascal}Repository } from './entities/${kebab}-repository.js';
+import { entities, resolvers } from './entities/${kebab}-types.js';
 import { ${pascal}Columns } from './migrations/0001-${kebab}-columns.js';
-import { ${pascal}DistributionResolver } from './resolvers/${kebab}-distribution-resolver.js';
-import { ${pascal}PackageResolver } from './resolvers/${kebab}-package-resolver.js';
-import { ${pascal}RemoteResolver } from './resolvers/${kebab}-remote-resolver.js';
-import { ${pascal}RepositoryResolver } from './resolvers/${kebab}-repository-resolver.js';
 import { serveIndex } from './serving/index-handler.js';
 import { syncTask } from './tasks/sync-task.js';
 
 /** ${pascal}: packages listed by an index, synced from a remote and served with an index of their own. Made by \`npm run new-plugin\`. */
 export default definePlugin({
   name: '${plugin}',
-  entities: [${pascal}Remote, ${pascal}Package, ${pascal}Repository, ${pascal}Distribution],
-  resolvers: [${pascal}RemoteResolver, ${pascal}PackageResolver, ${pascal}RepositoryResolver, ${pascal}DistributionResolver],
+  entities,
+  resolvers,
   tasks: [syncTask],
   migrations: [{ name: '${plugin}-0001-columns', class: ${pascal}Columns }],
   contentHandlers: { '${plugin}.${plugin}': serveIndex },
 });
-`,
-    [`entities/${kebab}-remote.ts`]: `import { Entity } from '@mikro-orm/core';
-import { ObjectType } from 'type-graphql';
-import { Remote } from ${api};
-
-/** An upstream index: the remote's URL names the index file; the files it lists are found relative to it. */
-@ObjectType({ implements: Remote })
-@Entity({ discriminatorValue: '${plugin}.${plugin}' })
-export class ${pascal}Remote extends Remote {}
 `,
     [`entities/${kebab}-package.ts`]: `import { Entity, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
@@ -71,22 +55,24 @@ export class ${pascal}Package extends Content {
   static override readonly repositoryKey = ['packageName', 'packageVersion'];
 }
 `,
-    [`entities/${kebab}-repository.ts`]: `import { Entity } from '@mikro-orm/core';
-import { ObjectType } from 'type-graphql';
-import { Repository } from ${api};
+    [`entities/${kebab}-types.ts`]: `import { repositoryTypes } from ${api};
+import { ${pascal}Package } from './${kebab}-package.js';
 
-@ObjectType({ implements: Repository })
-@Entity({ discriminatorValue: '${plugin}.${plugin}' })
-export class ${pascal}Repository extends Repository {}
-`,
-    [`entities/${kebab}-distribution.ts`]: `import { Entity } from '@mikro-orm/core';
-import { ObjectType } from 'type-graphql';
-import { Distribution } from ${api};
-
-/** Serves a repository's latest version (or one chosen) with an \`index.json\` of its packages; no publications. */
-@ObjectType({ implements: Distribution })
-@Entity({ discriminatorValue: '${plugin}.${plugin}' })
-export class ${pascal}Distribution extends Distribution {}
+/**
+ * ${pascal}Remote (an upstream index: the remote's URL names the index file; the files it lists are found
+ * relative to it), ${pascal}Repository (holds packages, synced by ${plugin}.sync) and ${pascal}Distribution (serves a
+ * repository's latest version, or one chosen, with an \`index.json\` of its packages; no publications), with their
+ * resolvers: the generated CRUD, modify${pascal}Repository, sync${pascal}Repository and the packages' reads, each with its
+ * access rule. A type that needs fields of its own is written as a class and given here; one that needs operations of its
+ * own is written with its resolver, as the factories' docs show (see docs/plugins.md).
+ */
+export const { Remote: ${pascal}Remote, Repository: ${pascal}Repository, entities, resolvers } = repositoryTypes({
+  prefix: '${pascal}',
+  discriminator: '${plugin}.${plugin}',
+  content: [${pascal}Package],
+  syncTask: '${plugin}.sync',
+  publication: false,
+});
 `,
     [`migrations/0001-${kebab}-columns.ts`]: `import { Migration } from '@mikro-orm/migrations';
 
@@ -99,50 +85,6 @@ alter table "content" add constraint "content_${plugin}_package_unique" unique (
 \`);
   }
 }
-`,
-    [`resolvers/${kebab}-remote-resolver.ts`]: `import { Resolver } from 'type-graphql';
-import { createRemoteResolver } from ${api};
-import { ${pascal}Remote } from '../entities/${kebab}-remote.js';
-
-@Resolver(() => ${pascal}Remote)
-export class ${pascal}RemoteResolver extends createRemoteResolver({ entity: ${pascal}Remote }) {}
-`,
-    [`resolvers/${kebab}-package-resolver.ts`]: `import { Resolver } from 'type-graphql';
-import { createReadResolver } from ${api};
-import { ${pascal}Package } from '../entities/${kebab}-package.js';
-
-/** Packages are immutable: read and listed here, made by syncs. */
-@Resolver(() => ${pascal}Package)
-export class ${pascal}PackageResolver extends createReadResolver({ entity: ${pascal}Package }) {}
-`,
-    [`resolvers/${kebab}-repository-resolver.ts`]: `import { Resolver } from 'type-graphql';
-import { createRepositoryResolver } from ${api};
-import { ${pascal}Package } from '../entities/${kebab}-package.js';
-import { ${pascal}Remote } from '../entities/${kebab}-remote.js';
-import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
-
-/**
- * The generated CRUD, modify and sync${pascal}Repository, each with its access rule. An operation of the
- * plugin's own added here declares its rule with @Access (see docs/plugins.md).
- */
-@Resolver(() => ${pascal}Repository)
-export class ${pascal}RepositoryResolver extends createRepositoryResolver({
-  entity: ${pascal}Repository,
-  contentTypes: [${pascal}Package],
-  sync: { remote: ${pascal}Remote, task: '${plugin}.sync' },
-}) {}
-`,
-    [`resolvers/${kebab}-distribution-resolver.ts`]: `import { Resolver } from 'type-graphql';
-import { createDistributionResolver } from ${api};
-import { ${pascal}Distribution } from '../entities/${kebab}-distribution.js';
-import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
-
-@Resolver(() => ${pascal}Distribution)
-export class ${pascal}DistributionResolver extends createDistributionResolver({
-  entity: ${pascal}Distribution,
-  repository: ${pascal}Repository,
-  publication: false,
-}) {}
 `,
     'sync/package-index.ts': `import { isHexDigest, TaskFailure } from ${api};
 
@@ -190,8 +132,7 @@ export function packagePath(entry: { name: string; version: string }): string {
     'tasks/sync-task.ts': `import { text } from 'node:stream/consumers';
 import { defineSyncTask, resolveAgainst, type DeclarativeUnit } from ${api};
 import { ${pascal}Package } from '../entities/${kebab}-package.js';
-import { ${pascal}Remote } from '../entities/${kebab}-remote.js';
-import { ${pascal}Repository } from '../entities/${kebab}-repository.js';
+import { ${pascal}Remote, ${pascal}Repository } from '../entities/${kebab}-types.js';
 import { packagePath, parseIndex, type IndexEntry } from '../sync/package-index.js';
 
 /** A package as the core's sync pipeline takes it: its key and its one file, fetched from where the index says. */
@@ -329,10 +270,10 @@ point made by \`npm run new-plugin -- ${plugin}\`. Rename the package type and i
 
 - The index (at the remote's URL, e.g. \`https://example.com/repo/index.json\`) is
   \`{ "packages": [{ "name", "version", "url", "sha256", "size"? }] }\`; each \`url\` is resolved against the index's own URL.
-- \`entities/\`: \`${pascal}Remote\`, \`${pascal}Package\` (content; natural key name + version + sha256, one per name and
-  version in a repository version), \`${pascal}Repository\` and \`${pascal}Distribution\`, subclassing the core's bases; their
-  columns come from \`migrations/\`.
-- \`resolvers/\`: the generated queries and mutations (\`create${pascal}Remote\`, \`sync${pascal}Repository\`,
+- \`entities/${kebab}-package.ts\`: \`${pascal}Package\` (content; natural key name + version + sha256, one per name and
+  version in a repository version); its columns come from \`migrations/\`.
+- \`entities/${kebab}-types.ts\`: \`${pascal}Remote\`, \`${pascal}Repository\` and \`${pascal}Distribution\`, made by the plugin
+  API's \`repositoryTypes\` with the generated queries and mutations (\`create${pascal}Remote\`, \`sync${pascal}Repository\`,
   \`create${pascal}Distribution\`, \`${camel}Packages\`, …), each with its access rule.
 - \`tasks/sync-task.ts\` reads the index (\`sync/package-index.ts\`) and hands its units to the core's sync pipeline.
 - \`serving/index-handler.ts\` answers \`GET /content/<basePath>/index.json\` with the index of what the distribution serves;
