@@ -31,7 +31,7 @@ const RELEASED: Record<string, string> = {
   'core-0010-identity': '6473f7d26d81fa8ced8e66448a6aef8707e70f88136a32ccf44cbd70c33e571b',
   'core-0011-content-guards': 'b822ae7421afe833bc17d85c32b3996ac7311f37067225da14f749a6531c1e8a',
   'core-0012-artifact-holders': '8020d1e3fd8535db3c7509e2117c99d5993f75dbf2645fa678241f30014232fa',
-  'core-0013-token-lookup': 'cb9b5a9b32c91b7e9583b5521a3a276415ee83bddfeceb9db9aa979c156fc6b3',
+  'core-0013-token-lookup': 'dd9b16048f738acac159c8839302760368f10fa0b8ef1624c95388fb91a782fc',
   'file-0001-columns': 'eb8d7ce28fa3a7151201fffa88f41fbbdc9568d74094b5ee5e01e527136d4ec8',
   'npm-0001-columns': '3a6dd07297c87163d2b54fc96a9130509f4feb9912be6809b56704cc584618fd',
 };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type WithEntityManager } from '../db/sql.js';
 import { LruCache } from '../lru-cache.js';
+import { MicroBatch } from '../tasking/micro-batch.js';
 import { BadCredentials, type Caller } from './caller.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { tokenDigest } from './token-secrets.js';
@@ -39,7 +40,16 @@ export class Authenticator {
 
   private decoyHash: Promise<string> | null = null;
 
-  constructor(private readonly db: WithEntityManager) {}
+  private readonly tokens: MicroBatch<string, TokenRow | null>;
+
+  constructor(private readonly db: WithEntityManager) {
+    this.tokens = new MicroBatch(async (digests) => {
+      const rows = await sql<TokenRow & { digest: string }>(this.db,
+        'select * from larder_token_callers($1, $2::interval)', [digests, LAST_USED_GRANULARITY]);
+      const found = new Map(rows.map((row) => [row.digest, row]));
+      return digests.map((digest) => found.get(digest) ?? null);
+    });
+  }
 
   private decoy(): Promise<string> {
     return (this.decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
@@ -56,11 +66,11 @@ export class Authenticator {
   /**
    * A read, and a write only when `lastUsedAt` is due: an update in every check (even one that
    * changed no row) made PostgreSQL plan a writing statement and fire its fence trigger on each
-   * request, twice the database time of the read alone. The read is a function
-   * (larder_token_caller), so that it is planned once per connection.
+   * request, twice the database time of the read alone. The reads of concurrent requests go as one
+   * statement (larder_token_callers), each still made after its request came.
    */
   private async byToken(secret: string): Promise<Caller> {
-    const [row] = await sql<TokenRow>(this.db, 'select * from larder_token_caller($1, $2::interval)', [tokenDigest(secret), LAST_USED_GRANULARITY]);
+    const row = await this.tokens.call(tokenDigest(secret));
     if (!row) throw new BadCredentials('the token is unknown, expired or revoked');
     if (row.stale) {
       await sql(this.db,
