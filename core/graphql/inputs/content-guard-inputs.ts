@@ -1,27 +1,12 @@
-import { IsOptional, Length, Matches } from 'class-validator';
+import { Length, Matches } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import type { Labels } from '../../db/entities/named-entity.js';
-import { JSONScalar } from '../../scalars.js';
-import { IsLabels } from '../validation.js';
-import { NameRules, NotNullIfGiven } from './name-rules.js';
+import { NamedFields } from './named-fields.js';
+import { NotNullIfGiven } from './name-rules.js';
 
 /** Fields of every content guard's create and update input; in an update every field is optional. */
 function contentGuardInput(update: boolean) {
   @InputType(`${update ? 'Update' : 'Create'}ContentGuardFields`)
-  class ContentGuardInput {
-    @Field(() => String, { nullable: update })
-    @NotNullIfGiven()
-    @NameRules()
-    name!: string;
-
-    @Field(() => String, { nullable: true })
-    @IsOptional()
-    description?: string | null;
-
-    @Field(() => JSONScalar, { nullable: true })
-    @NotNullIfGiven()
-    @IsLabels()
-    labels?: Labels;
+  class ContentGuardInput extends NamedFields(update) {
   }
 
   @InputType(update ? 'UpdateHeaderContentGuardInput' : 'CreateHeaderContentGuardInput')

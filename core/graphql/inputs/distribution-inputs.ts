@@ -1,9 +1,8 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import type { Labels } from '../../db/entities/named-entity.js';
-import { JSONScalar } from '../../scalars.js';
-import { IsBasePath, IsLabels } from '../validation.js';
-import { NameRules, NotNullIfGiven } from './name-rules.js';
+import { IsBasePath } from '../validation.js';
+import { NamedFields } from './named-fields.js';
+import { NotNullIfGiven } from './name-rules.js';
 
 /**
  * Fields of every distribution type's create and update input; a plugin's inputs extend these, or
@@ -11,29 +10,15 @@ import { NameRules, NotNullIfGiven } from './name-rules.js';
  */
 function distributionInput(update: boolean) {
   @InputType(`${update ? 'Update' : 'Create'}RepositoryDistributionFields`)
-  class RepositoryDistributionInput {
-    @Field(() => String, { nullable: update })
-    @NotNullIfGiven()
-    @NameRules()
-    name!: string;
-
+  class RepositoryDistributionInput extends NamedFields(update) {
     @Field(() => String, { nullable: update, description: 'Path under /content/, e.g. "fedora/40"; may not nest with another.' })
     @NotNullIfGiven()
     @IsBasePath()
     basePath!: string;
 
-    @Field(() => String, { nullable: true })
-    @IsOptional()
-    description?: string | null;
-
     @Field(() => ID, { nullable: true, description: "Serve this repository's latest version." })
     @IsOptional()
     repositoryId?: string | null;
-
-    @Field(() => JSONScalar, { nullable: true })
-    @NotNullIfGiven()
-    @IsLabels()
-    labels?: Labels;
 
     @Field(() => ID, { nullable: true, description: 'What downloads need: this content guard; null: anyone may download.' })
     @IsOptional()

@@ -1,11 +1,11 @@
 import { IsIn, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { Field, Float, InputType, Int } from 'type-graphql';
-import type { Labels } from '../../db/entities/named-entity.js';
 import { RemotePolicy } from '../../db/entities/remote-policy.js';
 import { JSONScalar } from '../../scalars.js';
 import { LongText } from '../query-limits.js';
-import { IsHeaders, IsLabels } from '../validation.js';
-import { NameRules, NotNullIfGiven } from './name-rules.js';
+import { IsHeaders } from '../validation.js';
+import { NamedFields } from './named-fields.js';
+import { NotNullIfGiven } from './name-rules.js';
 
 const URL_RULES = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
@@ -15,20 +15,11 @@ const URL_RULES = { protocols: ['http', 'https'], require_protocol: true, requir
  */
 function remoteInput(update: boolean) {
   @InputType(`${update ? 'Update' : 'Create'}RemoteFields`)
-  class RemoteInput {
-    @Field(() => String, { nullable: update })
-    @NotNullIfGiven()
-    @NameRules()
-    name!: string;
-
+  class RemoteInput extends NamedFields(update) {
     @Field(() => String, { nullable: update, description: 'http(s) URL of the upstream repository.' })
     @NotNullIfGiven()
     @IsUrl(URL_RULES, { message: 'url must be an http:// or https:// URL' })
     url!: string;
-
-    @Field(() => String, { nullable: true })
-    @IsOptional()
-    description?: string | null;
 
     @Field(() => RemotePolicy, { nullable: true })
     @NotNullIfGiven()
@@ -88,11 +79,6 @@ function remoteInput(update: boolean) {
     @Field(() => Boolean, { nullable: true })
     @NotNullIfGiven()
     tlsValidation?: boolean;
-
-    @Field(() => JSONScalar, { nullable: true })
-    @NotNullIfGiven()
-    @IsLabels()
-    labels?: Labels;
   }
   return RemoteInput;
 }

@@ -1,9 +1,6 @@
 import { IsOptional, Min } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import type { Labels } from '../../db/entities/named-entity.js';
-import { JSONScalar } from '../../scalars.js';
-import { IsLabels } from '../validation.js';
-import { NameRules, NotNullIfGiven } from './name-rules.js';
+import { NamedFields } from './named-fields.js';
 
 /**
  * Fields of every repository type's create and update input; a plugin's inputs extend these.
@@ -11,16 +8,7 @@ import { NameRules, NotNullIfGiven } from './name-rules.js';
  */
 function repositoryInput(update: boolean) {
   @InputType(`${update ? 'Update' : 'Create'}RepositoryFields`)
-  class RepositoryInput {
-    @Field(() => String, { nullable: update })
-    @NotNullIfGiven()
-    @NameRules()
-    name!: string;
-
-    @Field(() => String, { nullable: true })
-    @IsOptional()
-    description?: string | null;
-
+  class RepositoryInput extends NamedFields(update) {
     @Field(() => ID, { nullable: true, description: 'The default remote to sync from.' })
     @IsOptional()
     remoteId?: string | null;
@@ -29,11 +17,6 @@ function repositoryInput(update: boolean) {
     @IsOptional()
     @Min(1)
     retainRepoVersions?: number | null;
-
-    @Field(() => JSONScalar, { nullable: true })
-    @NotNullIfGiven()
-    @IsLabels()
-    labels?: Labels;
   }
   return RepositoryInput;
 }
