@@ -1,3 +1,4 @@
+import { concreteTypeName } from './concrete-type.js';
 import { Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, InterfaceType } from 'type-graphql';
 import { NamedEntity } from './named-entity.js';
@@ -10,7 +11,7 @@ import { NamedEntity } from './named-entity.js';
  * guards are one list (`contentGuards`) that a distribution picks from whatever its own type,
  * and two guards both named "internal" but of different kinds would read as one there.
  */
-@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@InterfaceType({ resolveType: concreteTypeName })
 @Entity({ tableName: 'content_guard', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['name'] })
 export abstract class ContentGuard extends NamedEntity {

@@ -1,3 +1,4 @@
+import { concreteTypeName } from './concrete-type.js';
 import { Entity, Index, OptionalProps, Property } from '@mikro-orm/core';
 import { Field, InterfaceType } from 'type-graphql';
 import { BaseEntity } from './base-entity.js';
@@ -6,7 +7,7 @@ import { BaseEntity } from './base-entity.js';
  * An immutable unit of content (a file, a package). Plugins subclass it and declare a unique
  * natural key, so the same unit is stored once however many repositories hold it.
  */
-@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@InterfaceType({ resolveType: concreteTypeName })
 @Entity({ tableName: 'content', discriminatorColumn: 'type', abstract: true })
 @Index({ properties: ['createdAt'] })
 export abstract class Content extends BaseEntity {

@@ -1,3 +1,4 @@
+import { concreteTypeName } from './concrete-type.js';
 import { Entity, ManyToOne, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { basePathPrefixes } from '../../content/base-paths.js';
@@ -13,7 +14,7 @@ import { Repository } from './repository.js';
  * Serves a publication (or a repository's latest version) under a base path of the content app.
  * Base paths are unique and may not nest inside one another.
  */
-@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@InterfaceType({ resolveType: concreteTypeName })
 @Entity({ tableName: 'distribution', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['type', 'name'] })
 export abstract class Distribution extends NamedEntity {

@@ -1,3 +1,4 @@
+import { concreteTypeName } from './concrete-type.js';
 import { Entity, Enum, OptionalProps, Property, Unique } from '@mikro-orm/core';
 import { Field, Float, Int, InterfaceType } from 'type-graphql';
 import type { RemoteSettings } from '../../download/remote-settings.js';
@@ -9,7 +10,7 @@ import { RemotePolicy } from './remote-policy.js';
  * Where and how to fetch content from outside. Secrets (password, client key) are stored
  * but never exposed through the API.
  */
-@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@InterfaceType({ resolveType: concreteTypeName })
 @Entity({ tableName: 'remote', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['type', 'name'] })
 export abstract class Remote extends NamedEntity implements RemoteSettings {

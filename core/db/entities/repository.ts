@@ -1,3 +1,4 @@
+import { concreteTypeName } from './concrete-type.js';
 import { Entity, Index, ManyToOne, OptionalProps, Property, Unique, type EntityManager } from '@mikro-orm/core';
 import { Field, Int, InterfaceType } from 'type-graphql';
 import type { TaskContext } from '../../tasking/task-definition.js';
@@ -9,7 +10,7 @@ import { RepositoryVersion } from './repository-version.js';
  * A named, versioned set of content. Plugins subclass it (single-table inheritance,
  * discriminator `<plugin>.<type>`); `repositories` lists every plugin's kinds at once.
  */
-@InterfaceType({ resolveType: (value: object) => value.constructor.name })
+@InterfaceType({ resolveType: concreteTypeName })
 @Entity({ tableName: 'repository', discriminatorColumn: 'type', abstract: true })
 @Unique({ properties: ['type', 'name'] })
 @Index({ properties: ['remote'] })
