@@ -5,7 +5,7 @@ import { startTestLarder, type TestLarder } from '../test/support/test-larder.js
 import { makeUser } from '../test/support/identities.js';
 import { backendCpu, backendCpuBetween } from './support/database-cpu.js';
 import { KeepAlivePost } from './support/keep-alive-post.js';
-import { inParallel, percentile, report } from './support/measure.js';
+import { abba, inParallel, percentile, report, round2 } from './support/measure.js';
 import { cpuMs } from './support/process-cpu.js';
 import { countStatements, type StatementCounter } from './support/statement-counter.js';
 import { allFinished, databaseNow } from './support/tasks-finished.js';
@@ -102,16 +102,6 @@ async function dispatchRound(t: TestLarder, apiPid: number, send: Send): Promise
   if (row!.completed !== N) throw new Error(`${N - row!.completed} of ${N} tasks did not complete`);
   return { ...measured, endToEndS: row!.seconds };
 }
-
-/** Rounds of `a` and `b` in the order A, B, B, A. */
-async function abba<R>(a: () => Promise<R>, b: () => Promise<R>): Promise<{ a: R[]; b: R[] }> {
-  const rounds = { a: [await a()], b: [await b()] };
-  rounds.b.push(await b());
-  rounds.a.push(await a());
-  return rounds;
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 interface Sides {
   way: string;

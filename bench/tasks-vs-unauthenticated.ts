@@ -11,7 +11,7 @@ import { spawnNode, type LarderProcess } from '../test/support/larder-process.js
 import { deleteRedisKeys } from '../test/support/test-larder.js';
 import { buildCommit } from './support/commit-build.js';
 import { KeepAlivePost } from './support/keep-alive-post.js';
-import { inParallel, percentile, report } from './support/measure.js';
+import { abba, inParallel, percentile, report, round2 } from './support/measure.js';
 import { allFinished, databaseNow } from './support/tasks-finished.js';
 
 /**
@@ -139,16 +139,6 @@ async function dispatchRound(http: KeepAlivePost, side: Side, count: number): Pr
   if (row!.completed !== count) throw new Error(`${count - row!.completed} of ${count} tasks did not complete`);
   return { wallMs, latencies, endToEndS: row!.seconds };
 }
-
-/** Rounds of `a` and `b` in the order A, B, B, A. */
-async function abba<R>(a: () => Promise<R>, b: () => Promise<R>): Promise<{ a: R[]; b: R[] }> {
-  const rounds = { a: [await a()], b: [await b()] };
-  rounds.b.push(await b());
-  rounds.a.push(await a());
-  return rounds;
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 const build = await buildCommit(BASELINE_COMMIT);
 console.error(`${BASELINE_COMMIT}: ${build.install} in ${build.installS.toFixed(1)} s, built in ${build.buildS.toFixed(1)} s`);

@@ -25,3 +25,13 @@ export async function inParallel(limit: number, count: number, work: (i: number)
     while (next < count) await work(next++);
   }));
 }
+
+/** Rounds of `a` and `b` in the order A, B, B, A, so that a drift of the machine's load weighs on both alike. */
+export async function abba<R>(a: () => Promise<R>, b: () => Promise<R>): Promise<{ a: R[]; b: R[] }> {
+  const rounds = { a: [await a()], b: [await b()] };
+  rounds.b.push(await b());
+  rounds.a.push(await a());
+  return rounds;
+}
+
+export const round2 = (n: number) => Math.round(n * 100) / 100;
