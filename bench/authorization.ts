@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { startTestLarder } from '../test/support/test-larder.js';
 import { makeUser } from '../test/support/identities.js';
 import type { GraphQLClient } from '../test/support/graphql-client.js';
-import { percentile, report } from './support/measure.js';
+import { percentile, report, round2 } from './support/measure.js';
 import { countStatements } from './support/statement-counter.js';
 
 /**
@@ -78,7 +78,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
 
 try {
   const reader = await makeUser(t.client, 'reader');
@@ -108,8 +107,8 @@ try {
       const baseline = percentile(times.admin, p);
       report(`list_ms_p${p}`, value, {
         query, first: 100, caller: 'reader', sees: callers.reader.sees,
-        baseline: round(baseline), baseline_caller: 'admin', baseline_sees: callers.admin.sees,
-        ratio: round(value / baseline), iterations: ITERATIONS,
+        baseline: round2(baseline), baseline_caller: 'admin', baseline_sees: callers.admin.sees,
+        ratio: round2(value / baseline), iterations: ITERATIONS,
       });
     }
 
@@ -124,7 +123,7 @@ try {
         if (process.env.BENCH_VERBOSE) console.error(`${query}(first: ${first}) as ${name}:\n  ${seen[0]!.join('\n  ')}`);
       }
       report('sql_statements_per_request', counts.reader!, {
-        query, first, caller: 'reader', baseline: counts.admin, baseline_caller: 'admin', ratio: round(counts.reader! / counts.admin!),
+        query, first, caller: 'reader', baseline: counts.admin, baseline_caller: 'admin', ratio: round2(counts.reader! / counts.admin!),
       });
     }
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPackument } from '../plugins/npm/sync/packument-stream.js';
-import { peakRssMb, report } from './support/measure.js';
+import { peakRssMb, report, round2 } from './support/measure.js';
 
 /**
  * What reading a large packument costs in memory: the npm sync's streaming read (keeping the
@@ -62,7 +62,7 @@ if (way === 'stream' || way === 'parse') {
     const streamed = measure('stream', path);
     const parsed = measure('parse', path);
     report('packument_peak_rss_growth_mb', streamed, {
-      way: 'stream', baseline: Math.round(parsed * 100) / 100, baseline_way: 'JSON.parse', ratio: Math.round((streamed / parsed) * 100) / 100,
+      way: 'stream', baseline: round2(parsed), baseline_way: 'JSON.parse', ratio: round2(streamed / parsed),
       packument_mb: Math.round(mb * 10) / 10, versions: VERSIONS,
     });
   } finally {
