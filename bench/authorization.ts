@@ -78,7 +78,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-
 try {
   const reader = await makeUser(t.client, 'reader');
   await makeRepositories(reader.id);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { WebSocketServer } from 'ws';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Access } from './access/access.js';
+import { CallerAccess } from './access/access.js';
 import { bootstrapAdmin } from './access/admin-bootstrap.js';
 import { Authenticator } from './access/authenticate.js';
 import { BadCredentials, type Caller } from './access/caller.js';
@@ -158,7 +158,7 @@ function listenFailure(error: NodeJS.ErrnoException, config: LarderConfig): Star
  */
 function routeContext(orm: Orm, services: ApiServices, req: IncomingMessage): RouteContext {
   let em: RouteContext['em'] | undefined;
-  let access: Promise<Access> | undefined;
+  let access: Promise<CallerAccess> | undefined;
   const ctx: RouteContext = {
     get em() {
       return (em ??= orm.em.fork());
@@ -170,11 +170,11 @@ function routeContext(orm: Orm, services: ApiServices, req: IncomingMessage): Ro
 }
 
 /** The access of a request with these credentials: refused ones make every operation UNAUTHENTICATED. */
-async function accessOf(authenticator: Authenticator, authorization: string | undefined, em: EntityManager): Promise<Access> {
+async function accessOf(authenticator: Authenticator, authorization: string | undefined, em: EntityManager): Promise<CallerAccess> {
   try {
-    return new Access(await authenticator.authenticate(authorization), em);
+    return new CallerAccess(await authenticator.authenticate(authorization), em);
   } catch (error) {
-    if (error instanceof BadCredentials) return new Access(null, em, error.message);
+    if (error instanceof BadCredentials) return new CallerAccess(null, em, error.message);
     throw error;
   }
 }
@@ -191,7 +191,7 @@ async function startApi(
   let publicUrl = '';
   const authenticator = new Authenticator(orm);
   const services: ApiServices = { ...parts, config, authenticator, publicUrl: () => publicUrl };
-  const contextWith = (em: EntityManager, access: Access): GraphQLContext => ({ em, access, loaders: new Loaders(em, access), services });
+  const contextWith = (em: EntityManager, access: CallerAccess): GraphQLContext => ({ em, access, loaders: new Loaders(em, access), services });
   const context = async (req: IncomingMessage): Promise<GraphQLContext> => {
     const em = orm.em.fork();
     return contextWith(em, await accessOf(authenticator, req.headers.authorization, em));
@@ -260,7 +260,7 @@ async function startApi(
     },
     context: ({ extra }) => {
       const em = orm.em.fork();
-      return contextWith(em, new Access(callers.get(extra) ?? null, em));
+      return contextWith(em, new CallerAccess(callers.get(extra) ?? null, em));
     },
     onSubscribe: limits.onSubscribe,
   }, wss, {

@@ -20,7 +20,7 @@ export { TaskState } from './db/entities/task-state.js';
 export { createBaseResolver, createReadResolver, type BaseResolverOptions, type ReadResolverOptions } from './graphql/base-resolver.js';
 export { Access, eitherArg, objectArg, versionArg, type AccessRule, type Locate, type ObjectRef } from './access/rules.js';
 export { Role } from './access/roles.js';
-export type { Access as CallerAccess } from './access/access.js';
+export type { CallerAccess } from './access/access.js';
 export { BadCredentials, type Caller } from './access/caller.js';
 export { issueApiToken, type IssuedApiToken } from './access/issue-api-token.js';
 export { CHALLENGE, signedIn } from './server/route-auth.js';

@@ -18,7 +18,7 @@ const HOLDS = '(ra.user_id = ? or ra.group_id in (select gm.group_id from group_
  * (`visible`), and every object check asks `rankOn`. Nothing is cached beyond the request, so a
  * grant or revocation takes effect with the next request.
  */
-export class Access {
+export class CallerAccess {
   private global: Promise<number> | null = null;
 
   /** `refused`: the request carried credentials that were refused (every operation is then UNAUTHENTICATED). */

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Access } from '../access/access.js';
+import type { CallerAccess } from '../access/access.js';
 import { rank, Role } from '../access/roles.js';
 import { sendError } from '../server/json-response.js';
 import { CHALLENGE } from '../server/route-auth.js';
@@ -42,7 +42,7 @@ export interface GuardedRequest {
   /** The decoded path below the base path, as the content app serves it. */
   path: string;
   /** The caller, from the request's credentials (only an RBAC guard asks). */
-  access(): Promise<Access>;
+  access(): Promise<CallerAccess>;
 }
 
 export interface Refusal {

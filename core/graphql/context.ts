@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Access } from '../access/access.js';
+import type { CallerAccess } from '../access/access.js';
 import type { Authenticator } from '../access/authenticate.js';
 import type { LarderConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -27,7 +27,7 @@ export interface ApiServices {
 /** One request's context: its own entity manager fork and loaders, and the caller's access. */
 export interface GraphQLContext {
   em: EntityManager;
-  access: Access;
+  access: CallerAccess;
   loaders: Loaders;
   services: ApiServices;
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Access } from '../access/access.js';
+import type { CallerAccess } from '../access/access.js';
 
 /**
  * Per-request batching: every lookup of the same kind made while resolving one level of a
@@ -10,7 +10,7 @@ import type { Access } from '../access/access.js';
 export class Loaders {
   private readonly loaders = new Map<unknown, DataLoader<unknown, unknown, unknown>>();
 
-  constructor(private readonly em: EntityManager, private readonly access: Access) {}
+  constructor(private readonly em: EntityManager, private readonly access: CallerAccess) {}
 
   /** Loads objects of `entity` by id; one the caller may not see loads as null. */
   byId<T extends object>(entity: EntityClass<T>): DataLoader<string, T | null> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Access } from '../access/access.js';
+import type { CallerAccess } from '../access/access.js';
 import type { ServingTarget } from '../content-app/serving-target.js';
 import type { DocumentBuilder, ServedDocument } from '../content-app/version-documents.js';
 import type { ApiServices } from '../graphql/context.js';
@@ -13,7 +13,7 @@ export interface RouteContext {
   em: EntityManager;
   services: ApiServices;
   /** The caller's access, from the request's credentials (checked on first use); see `signedIn`. */
-  access(): Promise<Access>;
+  access(): Promise<CallerAccess>;
 }
 
 /** A plugin's own HTTP endpoint beside GraphQL (its "live API"), matched by method and path prefix. */

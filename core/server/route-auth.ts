@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Access } from '../access/access.js';
+import type { CallerAccess } from '../access/access.js';
 import type { RouteContext } from '../plugin/definition.js';
 import { sendError } from './json-response.js';
 
@@ -10,7 +10,7 @@ export const CHALLENGE = 'Bearer realm="larder", Basic realm="larder", charset="
  * The caller's access when the request is signed in; otherwise answers 401 (with the challenge)
  * itself and returns null. Routes that act for a user start with it.
  */
-export async function signedIn(res: ServerResponse, ctx: Pick<RouteContext, 'access'>): Promise<Access | null> {
+export async function signedIn(res: ServerResponse, ctx: Pick<RouteContext, 'access'>): Promise<CallerAccess | null> {
   const access = await ctx.access();
   if (access.caller) return access;
   res.setHeader('www-authenticate', CHALLENGE);
