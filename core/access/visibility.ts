@@ -2,29 +2,29 @@ import { raw } from '@mikro-orm/core';
 
 /**
  * Which rows of each table a user may see, as SQL conditions a listing adds to its query (never
- * fetched and then filtered). `granted` is the subquery of the ids of the objects the user holds
- * any role on, directly or through a group: two index lookups, one per way of holding a role (an
- * `or` of the two would read every role assignment).
+ * fetched and then filtered). `granted` is the subquery of `what` of each role assignment on an
+ * object that the user holds, directly or through a group: two index lookups, one per way of
+ * holding a role (an `or` of the two would read every role assignment).
  */
-export function grantedObjects(userId: string): { sql: string; params: unknown[] } {
+function held(what: string, userId: string): { sql: string; params: unknown[] } {
   return {
-    sql: `select ra.object_id from role_assignment ra where ra.user_id = ? and ra.object_id is not null
-      union all select ra.object_id from group_member gm join role_assignment ra on ra.group_id = gm.group_id
+    sql: `select ${what} from role_assignment ra where ra.user_id = ? and ra.object_id is not null
+      union all select ${what} from group_member gm join role_assignment ra on ra.group_id = gm.group_id
       where gm.user_id = ? and ra.object_id is not null`,
     params: [userId, userId],
   };
 }
 
-/** The resource names (`repository:<id>`) of those objects, as tasks reserve them. */
-function grantedResources(userId: string): { sql: string; params: unknown[] } {
-  return {
-    sql: `array(select ra.object_kind || ':' || ra.object_id from role_assignment ra where ra.user_id = ? and ra.object_id is not null
-      union all select ra.object_kind || ':' || ra.object_id from group_member gm join role_assignment ra on ra.group_id = gm.group_id
-      where gm.user_id = ? and ra.object_id is not null)`,
-    params: [userId, userId],
-  };
+/** The ids of the objects the user holds any role on. */
+function grantedObjects(userId: string): { sql: string; params: unknown[] } {
+  return held('ra.object_id', userId);
 }
 
+/** The resource names (`repository:<id>`) of those objects, as tasks reserve them. */
+function grantedResources(userId: string): { sql: string; params: unknown[] } {
+  const names = held(`ra.object_kind || ':' || ra.object_id`, userId);
+  return { sql: `array(${names.sql})`, params: names.params };
+}
 
 /**
  * The condition for one table, or undefined for a table with no rule here (only admins see it).
