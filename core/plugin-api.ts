@@ -40,6 +40,7 @@ export { CONTENT_PREFIX } from './content-app/content-app.js';
 export type { ServingTarget } from './content-app/serving-target.js';
 export { servedDocument, type DocumentBuilder, type ServedDocument } from './content-app/version-documents.js';
 export { sendDocument } from './content-app/send-document.js';
+export { versionIndex, type IndexedFile, type IndexedUnit, type VersionIndexOptions } from './content-app/version-index.js';
 export { readBody, TooLarge } from './server/read-body.js';
 export { sendError, sendJson } from './server/json-response.js';
 

@@ -129,8 +129,7 @@ export function packagePath(entry: { name: string; version: string }): string {
   return \`\${entry.name}/\${entry.version}/\${entry.name}-\${entry.version}\`;
 }
 `,
-    'tasks/sync-task.ts': `import { text } from 'node:stream/consumers';
-import { defineSyncTask, resolveAgainst, type DeclarativeUnit } from ${api};
+    'tasks/sync-task.ts': `import { defineSyncTask, resolveAgainst, type DeclarativeUnit } from ${api};
 import { ${pascal}Package } from '../entities/${kebab}-package.js';
 import { ${pascal}Remote, ${pascal}Repository } from '../entities/${kebab}-types.js';
 import { packagePath, parseIndex, type IndexEntry } from '../sync/package-index.js';
@@ -153,50 +152,32 @@ export const syncTask = defineSyncTask({
   remote: ${pascal}Remote,
   repository: ${pascal}Repository,
   contentType: ${pascal}Package,
-  async sync({ remote, metadata, write }) {
-    const index = await metadata(remote.url);
-    try {
-      const entries = parseIndex(await text(index.open()));
-      await write({ units: entries.map((entry) => packageUnit(entry, remote.url)), total: entries.length });
-    } finally {
-      await index.discard();
-    }
+  async sync({ remote, metadataText, write }) {
+    const entries = parseIndex(await metadataText(remote.url));
+    await write({ units: entries.map((entry) => packageUnit(entry, remote.url)), total: entries.length });
   },
 });
 `,
-    'serving/index-handler.ts': `import {
-  inVersion, sendDocument, sendError, servedDocument, versionFiles, type ContentHandler, type ContentRequest, type ServedDocument,
-} from ${api};
+    'serving/index-handler.ts': `import { versionIndex } from ${api};
 import { ${pascal}Package } from '../entities/${kebab}-package.js';
 import type { IndexEntry } from '../sync/package-index.js';
 
-export const INDEX = 'index.json';
-
-/** The index of the packages a repository version holds, in the format syncs read: another Larder can sync from it. */
-async function buildIndex(request: ContentRequest, repositoryId: string, number: number): Promise<ServedDocument> {
-  const files = new Map<string, { relativePath: string; size: number | null }>();
-  for await (const page of versionFiles(request.em, repositoryId, number)) for (const file of page) files.set(file.contentId, file);
-  const packages = await request.em.find(${pascal}Package, inVersion(repositoryId, number), { orderBy: { packageName: 'asc', packageVersion: 'asc' } });
-  const entries = packages.map((p): IndexEntry => {
-    const file = files.get(p.id)!;
-    const url = file.relativePath.split('/').map(encodeURIComponent).join('/');
-    return { name: p.packageName, version: p.packageVersion, url, sha256: p.packageDigest, ...(file.size === null ? {} : { size: file.size }) };
-  });
-  return servedDocument(JSON.stringify({ packages: entries }), 'application/json');
-}
-
-/** \`GET <distribution>/index.json\`: built once per version served; the packages' files are the content app's. */
-export const serveIndex: ContentHandler = async (request) => {
-  const { req, res, target, document } = request;
-  if (target.path !== INDEX) return false;
-  const { repositoryId, versionNumber } = target;
-  const index = repositoryId === null || versionNumber === null
-    ? null
-    : await document(INDEX, () => buildIndex(request, repositoryId, versionNumber));
-  if (index) sendDocument(req, res, index);
-  else sendError(res, 404, 'NOT_FOUND', 'this distribution serves no repository version yet');
-  return true;
-};
+/**
+ * \`GET <distribution>/index.json\`: the packages a repository version holds, in the format syncs read (another
+ * Larder can sync from it), built once per version served; the packages' files are the content app's.
+ */
+export const serveIndex = versionIndex({
+  path: 'index.json',
+  mediaType: 'application/json',
+  contentType: ${pascal}Package,
+  orderBy: { packageName: 'asc', packageVersion: 'asc' },
+  render: (units) => JSON.stringify({
+    packages: units.map(({ content, files: [file] }): IndexEntry => ({
+      name: content.packageName, version: content.packageVersion, url: file!.href, sha256: content.packageDigest,
+      ...(file!.size === null ? {} : { size: file!.size }),
+    })),
+  }),
+});
 `,
     [`test/${kebab}.test.ts`]: `import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import { writeVersion } from '../content/new-version.js';
 import type { VersionWriter } from '../content/version-writer.js';
@@ -37,6 +38,8 @@ export interface Sync<R extends Remote, P extends Repository> {
    * (discard it when done); one over LARDER_MAX_METADATA_BYTES fails the sync with METADATA_TOO_LARGE.
    */
   metadata(url: string): Promise<StagedFile>;
+  /** An upstream metadata document read whole as UTF-8 text (an index a parser takes whole), within the same limit. */
+  metadataText(url: string): Promise<string>;
   /**
    * Makes the next version from `units` through the core's sync pipeline (removing what upstream no
    * longer lists when the sync mirrors), then lets `also` change it further in the same version;
@@ -74,7 +77,15 @@ export function defineSyncTask<R extends Remote, P extends Repository>(definitio
         await also?.(writer);
       });
       const metadata = (url: string) => downloader.downloadMetadata(url, ctx.limits.metadataBytes, ctx.signal);
-      await definition.sync({ ctx, remote, repository, downloader, metadata, write });
+      const metadataText = async (url: string) => {
+        const staged = await metadata(url);
+        try {
+          return await text(staged.open());
+        } finally {
+          await staged.discard();
+        }
+      };
+      await definition.sync({ ctx, remote, repository, downloader, metadata, metadataText, write });
     },
   });
 }
