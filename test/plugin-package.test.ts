@@ -46,8 +46,8 @@ function copiesOf(name: string, modules = join(project, 'node_modules')): string
 }
 
 /** `larder <command>` as the project's operator runs it: its installed bin, from the project's folder. */
-function installedLarder(command: string, env: Record<string, string>): LarderProcess {
-  return spawnProgram('sh', ['-c', 'cd "$0" && exec node_modules/.bin/larder "$1"', project, command], {
+function installedLarder(command: string | string[], env: Record<string, string>): LarderProcess {
+  return spawnProgram('sh', ['-c', 'cd "$0" && exec node_modules/.bin/larder "$@"', project, ...[command].flat()], {
     DATABASE_URL: database.url, REDIS_URL, LARDER_REDIS_PREFIX: prefix, LARDER_HOME: join(work, 'home'), PORT: '0', LOG_LEVEL: 'info',
     ...env,
   });
@@ -110,4 +110,16 @@ it('refuses, in one line, an installed package that exports no plugin definition
   expect(refused.stderr).toEqual([
     'larder: plugin package "semver" does not default-export a plugin definition (definePlugin({ name, entities, resolvers, … }) from larder)',
   ]);
+});
+
+it('writes no new plugin or migration into the installed larder or plugin, and says where they are written', async () => {
+  const plugin = installedLarder(['new-plugin', 'demo'], {});
+  expect(await plugin.exited, plugin.output.join('\n')).toBe(2);
+  expect(plugin.stderr.join('\n')).toContain('this larder is an installed package');
+  expect(existsSync(join(project, 'node_modules', 'larder', 'plugins', 'demo'))).toBe(false);
+
+  const migration = installedLarder(['migration:new', PLUGIN, 'more'], {});
+  expect(await migration.exited, migration.output.join('\n')).toBe(2);
+  expect(migration.stderr.join('\n')).toContain(`"${PLUGIN}" is installed, not sources: name the folder of the plugin's sources instead`);
+  expect(existsSync(join(project, 'node_modules', 'larder', 'plugins', '@larder-fixtures'))).toBe(false);
 });

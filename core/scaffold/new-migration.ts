@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { ConfigError } from '../config.js';
 import { coreMigrations } from '../db/migrations/index.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { schemaDrift } from '../db/schema-drift.js';
-import { projectRoot } from '../paths.js';
 import type { LarderPlugin } from '../plugin/definition.js';
 import { loadPlugins } from '../plugin/loader.js';
 import { pluginNames } from './plugin-template.js';
+import { pluginSourceFolder } from './source-folders.js';
 
 const WHAT = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -106,15 +106,19 @@ export async function migrationNew(serverUrl: string, pluginName: string, what: 
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  // A plugin named by its path (as LARDER_PLUGINS may name one) has its folder there.
-  const folder = pluginName.includes('/') ? resolve(pluginName) : join(projectRoot, 'plugins', pluginName);
+  let folder: string;
+  try {
+    folder = pluginSourceFolder(pluginName);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const written = await writeMigration(serverUrl, plugin, what, join(folder, 'migrations'));
   if (!written) return `the ${plugin.name} plugin's migrations make everything its entities need: nothing to write`;
-  const path = relative(projectRoot, written.file);
+  const path = relative(process.cwd(), written.file);
   return [
     `wrote ${path} (${written.name}):`,
     ...written.statements.map((s) => `  ${s};`),
     `next: review it and say why in its comment, import ${written.className} from './migrations/${basename(path, '.ts')}.js' in`,
-    `${relative(projectRoot, join(folder, 'index.ts'))} and add { name: '${written.name}', class: ${written.className} } to its migrations, then npm test`,
+    `${relative(process.cwd(), join(folder, 'index.ts'))} and add { name: '${written.name}', class: ${written.className} } to its migrations, then npm test`,
   ].join('\n');
 }

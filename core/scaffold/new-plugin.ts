@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { projectRoot } from '../paths.js';
 import { noteFiles, pluginNames } from './plugin-template.js';
+import { checkoutRoot } from './source-folders.js';
 import { syncingFiles } from './syncing-plugin-template.js';
 
 const NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -15,7 +15,7 @@ const RESERVED = new Set(['core', 'test', 'file', 'npm']);
 export type PluginVariant = 'syncing' | 'notes';
 
 /** Writes `plugins/<name>/` (under `root`) from a template; refuses a bad or taken name. Returns the files written. */
-export function newPlugin(name: string, root = projectRoot, variant: PluginVariant = 'syncing'): string[] {
+export function newPlugin(name: string, root = checkoutRoot(), variant: PluginVariant = 'syncing'): string[] {
   if (!NAME.test(name)) throw new Error(`plugin name "${name}" must be lower-case letters and digits, words joined by _`);
   const dir = join(root, 'plugins', name);
   if (RESERVED.has(name) || existsSync(dir)) throw new Error(`plugin name "${name}" is taken`);
