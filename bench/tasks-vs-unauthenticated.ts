@@ -25,12 +25,14 @@ import { allFinished, databaseNow } from './support/tasks-finished.js';
  * - d16e8de-anonymous (the baseline): the same requests without credentials.
  *
  * Both get the same load: N `dispatchTestTask(sleepMs: 0)` over HTTP, IN_FLIGHT at a time, on
- * kept-alive connections, each on a resource of its own. Rounds go A, B, B, A, each after the
+ * kept-alive connections, each on a resource of its own. Rounds go A, B, B, A (CYCLES times), each after the
  * previous round's tasks finished, so that drift and the machine's other load fall on both alike.
  * End to end is first task created to last one finished (by each database's clock).
  */
 const BASELINE_COMMIT = 'd16e8de';
 const N = Number(process.env.BENCH_TASKS ?? 2_000);
+/** A B B A cycles: one run's ratio moved by ±3 % with one cycle on this machine. */
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 3);
 const IN_FLIGHT = 32;
 const WORKER_CONCURRENCY = 32;
 const WARM_UP = 300;
@@ -151,10 +153,10 @@ try {
   sides.push(baseline);
 
   for (const side of [today, baseline]) await dispatchRound(http, side, WARM_UP);
-  const rounds = await abba(() => dispatchRound(http, today, N), () => dispatchRound(http, baseline, N));
+  const rounds = await abba(() => dispatchRound(http, today, N), () => dispatchRound(http, baseline, N), CYCLES);
 
   const context = {
-    way: 'http-bearer', baseline_way: `${BASELINE_COMMIT}-anonymous`, tasks: 2 * N, in_flight: IN_FLIGHT,
+    way: 'http-bearer', baseline_way: `${BASELINE_COMMIT}-anonymous`, tasks: 2 * N * CYCLES, in_flight: IN_FLIGHT,
     worker_concurrency: WORKER_CONCURRENCY, process: 'larder start, LARDER_WORKERS=1',
   };
   const compare = (figure: string, of: (side: Round[]) => number) => {

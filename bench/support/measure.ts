@@ -26,11 +26,18 @@ export async function inParallel(limit: number, count: number, work: (i: number)
   }));
 }
 
-/** Rounds of `a` and `b` in the order A, B, B, A, so that a drift of the machine's load weighs on both alike. */
-export async function abba<R>(a: () => Promise<R>, b: () => Promise<R>): Promise<{ a: R[]; b: R[] }> {
-  const rounds = { a: [await a()], b: [await b()] };
-  rounds.b.push(await b());
-  rounds.a.push(await a());
+/**
+ * Rounds of `a` and `b` in the order A, B, B, A (`cycles` times over), so that a drift of the
+ * machine's load weighs on both alike.
+ */
+export async function abba<R>(a: () => Promise<R>, b: () => Promise<R>, cycles = 1): Promise<{ a: R[]; b: R[] }> {
+  const rounds: { a: R[]; b: R[] } = { a: [], b: [] };
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    rounds.a.push(await a());
+    rounds.b.push(await b());
+    rounds.b.push(await b());
+    rounds.a.push(await a());
+  }
   return rounds;
 }
 
