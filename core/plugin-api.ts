@@ -31,7 +31,7 @@ export { BadInputFailure, ConflictFailure, ForbiddenFailure, NotFoundFailure, Un
 export { DateTime, JSONScalar, SafeInt } from './scalars.js';
 
 export {
-  definePlugin, type ContentHandler, type ContentRequest, type HttpRoute, type LarderPlugin, type RouteContext,
+  definePlugin, type ContentHandler, type ContentRequest, type ExpectedDrift, type HttpRoute, type LarderPlugin, type RouteContext,
 } from './plugin/definition.js';
 export {
   repositoryTypes, type OwnType, type RepositoryTypes, type RepositoryTypesOptions,

@@ -1,11 +1,13 @@
+import type { ExpectedDrift, LarderPlugin } from '../plugin/definition.js';
 import type { Orm } from './orm.js';
 
 /**
- * What MikroORM's schema generator asks for on a database the migrations made, though nothing is
- * missing there: what the entity metadata cannot say. Anything else it asks for is drift, most
- * often a plugin's column that no migration adds (or adds under another name or type).
+ * What MikroORM's schema generator asks for on a database the core's migrations made, though
+ * nothing is missing there: what the entity metadata cannot say. Plugins declare theirs
+ * (`schemaDrift`). Anything else it asks for is drift, most often a plugin's column that no
+ * migration adds (or adds under another name or type).
  */
-const EXPECTED: readonly string[] = [
+const CORE_EXPECTED: readonly string[] = [
   // Tables only SQL reads and writes (tasking, version writing, who uploaded an artifact): no entity maps them.
   'drop table if exists "larder_lease" cascade',
   'drop table if exists "task_reservation" cascade',
@@ -40,12 +42,6 @@ const EXPECTED: readonly string[] = [
   // not distinct, which MikroORM cannot declare; and exactly one holder, a check it cannot compare.
   'drop index "role_assignment_unique"',
   'alter table "role_assignment" drop constraint role_assignment_one_holder',
-  // npm packages and dist-tags share their name and version columns, so each natural key is a partial unique index
-  // of its own type, where the entity's @Unique (which the content saver reads) says a plain one.
-  'drop index "content_npm_package_unique"',
-  'drop index "content_npm_dist_tag_unique"',
-  'alter table "content" add constraint "content_npm_name_npm_version_unique" unique ("npm_name", "npm_version")',
-  'alter table "content" add constraint "content_npm_name_npm_tag_npm_version_unique" unique ("npm_name", "npm_tag", "npm_version")',
 ];
 
 const ALTER_TABLE = /^(alter table (?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") (.*)$/;
@@ -98,12 +94,16 @@ export interface SchemaDrift {
   unseen: string[];
 }
 
-/** How the database the migrations made differs from the entity metadata, beyond what is expected. */
-export async function schemaDrift(orm: Orm): Promise<SchemaDrift> {
+/**
+ * How the database the migrations made differs from the entity metadata, beyond what the core and
+ * `plugins` (those whose entities `orm` has) expect.
+ */
+export async function schemaDrift(orm: Orm, plugins: readonly LarderPlugin[]): Promise<SchemaDrift> {
+  const expected = [...CORE_EXPECTED, ...plugins.flatMap((p) => (p.schemaDrift ?? []).flatMap((drift: ExpectedDrift) => drift.statements))];
   const asked = driftStatements(await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false }));
   return {
-    unexpected: asked.filter((statement) => !EXPECTED.includes(statement)),
-    unseen: EXPECTED.filter((statement) => !asked.includes(statement)),
+    unexpected: asked.filter((statement) => !expected.includes(statement)),
+    unseen: expected.filter((statement) => !asked.includes(statement)),
   };
 }
 
@@ -113,6 +113,6 @@ export function describeDrift(unexpected: string[]): string {
     'the entities differ from the schema the migrations make; MikroORM would run:',
     ...unexpected.map((statement) => `  ${statement};`),
     'Add a migration to the plugin: `npm run migration:new -- <plugin> <what>` writes one from this difference;',
-    'then list it in the plugin\'s `migrations`. A difference MikroORM cannot express goes, with its reason, in core/db/schema-drift.ts',
+    'then list it in the plugin\'s `migrations`. A difference MikroORM cannot express goes, with why, in the plugin\'s `schemaDrift`',
   ].join('\n');
 }

@@ -49,6 +49,16 @@ export interface ContentRequest {
  */
 export type ContentHandler = (request: ContentRequest) => Promise<boolean>;
 
+/**
+ * Statements MikroORM's schema generator asks for beyond a plugin's migrations that the migrations
+ * leave out on purpose: what entity metadata cannot say (a partial unique index where the entity's
+ * `@Unique` says a plain one). Written as the generator writes them (a drift test prints them).
+ */
+export interface ExpectedDrift {
+  why: string;
+  statements: string[];
+}
+
 /** Everything a plugin brings, in one declaration (the plugin's `index.ts` default export). */
 export interface LarderPlugin {
   /** Lower-case identifier; prefixes its discriminators (`file.file`) and task names (`file.sync`). */
@@ -65,6 +75,8 @@ export interface LarderPlugin {
   contentHandlers?: Record<string, ContentHandler>;
   /** Schema changes for its entities, applied after the core's, in this order. */
   migrations?: MigrationObject[];
+  /** What its migrations make differently from its entities on purpose, and why. */
+  schemaDrift?: ExpectedDrift[];
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;

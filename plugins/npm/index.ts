@@ -6,6 +6,7 @@ import { NpmPackage } from './entities/npm-package.js';
 import { NpmRemote } from './entities/npm-remote.js';
 import { NpmRepository } from './entities/npm-repository.js';
 import { NpmColumns } from './migrations/0001-npm-columns.js';
+import { npmSchemaDrift } from './migrations/expected-drift.js';
 import { publishRoute } from './publish/publish-route.js';
 import { registryReadsRoute } from './publish/registry-reads-route.js';
 import { NpmDistTagResolver } from './resolvers/npm-dist-tag-resolver.js';
@@ -26,4 +27,5 @@ export default definePlugin({
   routes: [publishRoute, registryReadsRoute, contentLoginRoute],
   contentHandlers: { 'npm.npm': serveRegistry },
   migrations: [{ name: 'npm-0001-columns', class: NpmColumns }],
+  schemaDrift: npmSchemaDrift,
 });
