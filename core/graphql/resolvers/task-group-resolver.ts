@@ -30,15 +30,17 @@ export class TaskGroupResolver extends TaskGroupRead {
     return TaskResolver.listing.list(ctx.em, { filter, first, after }, () => ({ $and: [{ taskGroupId: group.id }, visible()] }));
   }
 
-  @FieldResolver(() => TaskStateCounts, { description: 'How many of its tasks are in each state.' })
+  @FieldResolver(() => TaskStateCounts, { description: 'How many of its tasks the caller may see are in each state.' })
   counts(@Root() group: TaskGroup, @Ctx() ctx: GraphQLContext): Promise<TaskStateCounts> {
     return ctx.loaders
       .custom<string, TaskStateCounts>('taskGroupCounts', async (ids) => {
-        const rows = await ctx.em.getConnection().execute<Array<{ task_group_id: string; state: TaskState; count: string }>>(
-          `select task_group_id, state, count(*) as count from task where task_group_id in (${ids.map(() => '?').join(', ')})
-           group by task_group_id, state`,
-          [...ids],
-        );
+        const visible = await ctx.access.visible(Task);
+        const rows: Array<{ task_group_id: string; state: TaskState; count: string }> = await ctx.em.createQueryBuilder(Task, 't')
+          .where({ $and: [{ taskGroupId: { $in: [...ids] } }, visible()] } as never)
+          .getKnexQuery()
+          .clearSelect()
+          .select(ctx.em.getKnex().raw('t.task_group_id, t.state, count(*) as count'))
+          .groupBy(['t.task_group_id', 't.state']);
         return ids.map((id) => TaskStateCounts.of(
           rows.filter((r) => r.task_group_id === id).map((r) => ({ state: r.state, count: Number(r.count) })),
         ));

@@ -42,11 +42,12 @@ export class TaskResolver extends TaskRead {
     return ctx.loaders.load(Task, task.parentTaskId);
   }
 
-  @FieldResolver(() => [Task])
+  @FieldResolver(() => [Task], { description: 'The tasks it dispatched that the caller may see.' })
   childTasks(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<Task[]> {
     return ctx.loaders
       .custom<string, Task[]>('childTasks', async (ids) => {
-        const children = await ctx.em.find(Task, { parentTaskId: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
+        const visible = await ctx.access.visible(Task);
+        const children = await ctx.em.find(Task, { $and: [{ parentTaskId: { $in: [...ids] } }, visible()] }, { orderBy: { id: 'asc' } });
         return ids.map((id) => children.filter((c) => c.parentTaskId === id));
       })
       .load(task.id);

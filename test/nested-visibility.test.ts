@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFile, runTask } from './support/content.js';
+import type { GraphQLClient } from './support/graphql-client.js';
+import { makeUser, type TestUser } from './support/identities.js';
+import { startTestLarder, type TestLarder } from './support/test-larder.js';
+
+/*
+ * Alice shares one repository (and the distribution serving it) with Bob as a viewer, and keeps
+ * another repository, her remote and her content guard to herself. What Bob reaches below the
+ * objects he may see, or learns from the answers to what he may not do, tells him nothing of
+ * what is hers alone.
+ */
+
+let t: TestLarder;
+let alice: TestUser;
+let bob: TestUser;
+/** Shared with Bob: `shared` (a repository with `remote`), `distribution` (serving it, guarded by `guard`). Alice's alone: the rest. */
+let ids: { shared: string; remote: string; distribution: string; guard: string; secret: string; secretVersion: string };
+
+const GRANT = 'mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }';
+const grant = (client: GraphQLClient, role: string, userId: string, objectId?: string) =>
+  client.data(GRANT, { input: { role, userId, objectId: objectId ?? null } });
+
+/** A file repository of Alice's with one file in version 1. */
+async function repositoryWithAFile(name: string, remoteId?: string): Promise<string> {
+  const { createFileRepository } = await alice.client.data('mutation ($input: CreateFileRepositoryInput!) { createFileRepository(input: $input) { id } }',
+    { input: { name, remoteId: remoteId ?? null } });
+  await createFile(alice.client, `${name}.txt`, `${name}'s file\n`, createFileRepository.id);
+  return createFileRepository.id;
+}
+
+/** A test task of Alice's holding the resources, run to its end. */
+async function alicesTask(exclusiveResources: string[], extra = ''): Promise<string> {
+  const done = await runTask(alice.client, `mutation ($r: [String!]) { dispatchTestTask(sleepMs: 0, exclusiveResources: $r${extra}) { id } }`, { r: exclusiveResources });
+  expect(done.state).toBe('COMPLETED');
+  return done.id;
+}
+
+beforeAll(async () => {
+  t = await startTestLarder();
+  [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => makeUser(t.client, name)));
+  await grant(t.client, 'CONTRIBUTOR', alice.id);
+
+  const { createFileRemote } = await alice.client.data('mutation { createFileRemote(input: { name: "alices", url: "http://127.0.0.1:9/PULP_MANIFEST" }) { id } }');
+  const { createRbacContentGuard } = await alice.client.data('mutation { createRbacContentGuard(input: { name: "alices" }) { id } }');
+  const [shared, secret] = await Promise.all([repositoryWithAFile('shared', createFileRemote.id), repositoryWithAFile('secret')]);
+  const distributed = await runTask(alice.client, 'mutation ($r: ID!, $g: ID!) { createFileDistribution(input: { name: "shared", basePath: "shared", repositoryId: $r, contentGuardId: $g }) { id } }',
+    { r: shared, g: createRbacContentGuard.id });
+  const { fileRepository } = await alice.client.data('query ($id: ID!) { fileRepository(id: $id) { latestVersion { id } } }', { id: secret });
+  ids = {
+    shared, remote: createFileRemote.id, distribution: distributed.createdResources[0]!, guard: createRbacContentGuard.id,
+    secret, secretVersion: fileRepository.latestVersion.id,
+  };
+  await grant(alice.client, 'VIEWER', bob.id, ids.shared);
+  await grant(alice.client, 'VIEWER', bob.id, ids.distribution);
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('fields below an object Bob may see', () => {
+  it('answer null for what it refers to that he may not see: the repository\'s remote, the distribution\'s content guard', async () => {
+    const { fileDistribution, fileRepository } = await bob.client.data(`query ($d: ID!, $r: ID!) {
+      fileDistribution(id: $d) { repository { id remote { id } } contentGuard { id } }
+      fileRepository(id: $r) { remote { id } latestVersion { content { totalCount } } versions { totalCount } } }`, { d: ids.distribution, r: ids.shared });
+    expect(fileDistribution).toEqual({ repository: { id: ids.shared, remote: null }, contentGuard: null });
+    expect(fileRepository).toEqual({ remote: null, latestVersion: { content: { totalCount: 1 } }, versions: { totalCount: 2 } });
+  });
+
+  it('list only the child tasks he may see of a task he may see', async () => {
+    const parent = await alicesTask([`repository:${ids.shared}`], ', children: 1');
+    const { task } = await alice.client.data('query ($id: ID!) { task(id: $id) { childTasks { id } } }', { id: parent });
+    const [child] = task.childTasks as Array<{ id: string }>;
+    const seen = await bob.client.data('query ($p: ID!, $c: ID!) { parent: task(id: $p) { id childTasks { id } } child: task(id: $c) { id } }', { p: parent, c: child!.id });
+    expect(seen).toEqual({ parent: { id: parent, childTasks: [] }, child: null });
+  });
+
+  it('count only the tasks of a task group he may see', async () => {
+    const { createTestTaskGroup: group } = await alice.client.data('mutation { createTestTaskGroup(description: "both repositories") { id } }');
+    for (const repository of [ids.shared, ids.secret]) {
+      await alicesTask([`repository:${repository}`], `, taskGroupId: "${group.id}"`);
+    }
+    const { taskGroup } = await bob.client.data('query ($id: ID!) { taskGroup(id: $id) { tasks { totalCount } counts { completed } } }', { id: group.id });
+    expect(taskGroup).toEqual({ tasks: { totalCount: 1 }, counts: { completed: 1 } });
+  });
+});
