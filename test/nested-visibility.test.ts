@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFile, runTask } from './support/content.js';
 import type { GraphQLClient } from './support/graphql-client.js';
@@ -34,6 +35,16 @@ async function alicesTask(exclusiveResources: string[], extra = ''): Promise<str
   const done = await runTask(alice.client, `mutation ($r: [String!]) { dispatchTestTask(sleepMs: 0, exclusiveResources: $r${extra}) { id } }`, { r: exclusiveResources });
   expect(done.state).toBe('COMPLETED');
   return done.id;
+}
+
+/**
+ * How a refusal reads with the id it was asked about replaced: what Bob is told about an object he
+ * may not see must read the same as about one that does not exist.
+ */
+async function refusal(client: GraphQLClient, query: string, id: string): Promise<unknown> {
+  const { errors } = await client.request(query, { id });
+  if (!errors?.length) throw new Error(`${query} was not refused`);
+  return JSON.parse(JSON.stringify(errors.map(({ message, extensions }) => ({ message, extensions }))).replaceAll(id, '<id>'));
 }
 
 beforeAll(async () => {
@@ -83,5 +94,32 @@ describe('fields below an object Bob may see', () => {
     }
     const { taskGroup } = await bob.client.data('query ($id: ID!) { taskGroup(id: $id) { tasks { totalCount } counts { completed } } }', { id: group.id });
     expect(taskGroup).toEqual({ tasks: { totalCount: 1 }, counts: { completed: 1 } });
+  });
+});
+
+describe('refusals about objects Bob may not see', () => {
+  const nobody = randomUUID();
+  const cases: Array<[string, string, () => string]> = [
+    ['deleteRepositoryVersion of her version', 'mutation ($id: ID!) { deleteRepositoryVersion(id: $id) { id } }', () => ids.secretVersion],
+    ['createFilePublication of her version', 'mutation ($id: ID!) { createFilePublication(repositoryVersionId: $id) { id } }', () => ids.secretVersion],
+    ['createFilePublication of her repository', 'mutation ($id: ID!) { createFilePublication(repositoryId: $id) { id } }', () => ids.secret],
+    ['grantRole on her repository', `mutation ($id: ID!) { grantRole(input: { role: VIEWER, userId: "${randomUUID()}", objectId: $id }) { id } }`, () => ids.secret],
+    ['roleAssignments of her repository', 'query ($id: ID!) { roleAssignments(objectId: $id) { id } }', () => ids.secret],
+    ['signedContentUrl of a distribution he may not see', 'query ($id: ID!) { signedContentUrl(distributionId: $id, path: "a", expiresInSeconds: 60) }', () => ids.secret],
+    ['createFileDistribution serving her repository', 'mutation ($id: ID!) { createFileDistribution(input: { name: "x", basePath: "x", repositoryId: $id }) { id } }', () => ids.secret],
+    ['syncFileRepository of her repository', 'mutation ($id: ID!) { syncFileRepository(id: $id) { id } }', () => ids.secret],
+    ['modifyFileRepository of her repository', 'mutation ($id: ID!) { modifyFileRepository(id: $id, removeContent: ["*"]) { id } }', () => ids.secret],
+  ];
+  for (const [name, query, id] of cases) {
+    it(`read the same as about nothing at all: ${name}`, async () => {
+      const [invisible, absent] = [await refusal(bob.client, query, id()), await refusal(bob.client, query, nobody)];
+      expect(invisible).toEqual(absent);
+      expect(JSON.stringify(invisible)).not.toMatch(new RegExp(Object.values(ids).join('|')));
+    });
+  }
+
+  it('answer myPermissions with nothing, as for an object that does not exist', async () => {
+    const { mine, none } = await bob.client.data('query ($s: ID!, $n: ID!) { mine: myPermissions(objectId: $s) none: myPermissions(objectId: $n) }', { s: ids.secret, n: randomUUID() });
+    expect({ mine, none }).toEqual({ mine: [], none: [] });
   });
 });

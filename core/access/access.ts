@@ -85,13 +85,17 @@ export class CallerAccess {
     if (object === undefined && rule.unnamed) return this.decide(rule.unnamed, args, locateIn, type);
     // An admin passes; the permission is still the object's, so that its holders may cancel what the admin dispatched.
     if (this.caller.isAdmin) return object ? `${rule.role}@${object.kind}:${object.id}` : 'admin';
-    return this.requireRole(rule.role, object ?? null, rule.on.type ?? type, args);
+    const named = rule.on.named?.(args) ?? { type, id: String(args.id ?? '') };
+    return this.requireRole(rule.role, object ?? null, named.type, named.id);
   }
 
-  /** `role` on `object`; NOT_FOUND when the caller may not even see it. */
-  async requireRole(role: Role, object: ObjectRef | null, type: string, args: Record<string, unknown> = {}): Promise<string> {
+  /**
+   * `role` on `object`; NOT_FOUND when the caller may not even see it, naming `type` and `id`: what
+   * they asked for, which is not the object when it was found through it (a version's repository).
+   */
+  async requireRole(role: Role, object: ObjectRef | null, type: string, id = object?.id ?? ''): Promise<string> {
     const held = object ? await this.rankOn(object.id) : 0;
-    if (held < rank(Role.VIEWER)) throw new NotFoundFailure(type, String(object?.id ?? args.id ?? ''));
+    if (held < rank(Role.VIEWER)) throw new NotFoundFailure(type, id);
     if (held < rank(role)) throw new ForbiddenFailure(`This needs the ${role} role on ${object!.kind} ${object!.id}`);
     return `${role}@${object!.kind}:${object!.id}`;
   }

@@ -13,14 +13,23 @@ export interface ObjectRef {
   id: string;
 }
 
+/** What an operation's arguments name: the type and id a NOT_FOUND names. */
+export interface Named {
+  type: string;
+  id: string;
+}
+
 /**
  * Finds the object an operation acts on from its arguments: null when they name one that does not
  * exist (the operation is then NOT_FOUND, as for an object the caller may not see), undefined
  * when they name none.
  */
 export type Locate = ((args: Record<string, unknown>, em: EntityManager) => Promise<ObjectRef | null | undefined>) & {
-  /** The type a NOT_FOUND names. */
-  type?: string;
+  /**
+   * What the arguments name, which a NOT_FOUND repeats: never the object found through it (a
+   * version's repository), whose id would tell the caller of something they may not see.
+   */
+  named?: (args: Record<string, unknown>) => Named | undefined;
 };
 
 /**
@@ -46,7 +55,7 @@ export function Access(rule: AccessRule): MethodDecorator & PropertyDecorator {
 
 /** The object of type `entity` whose id is the argument `name` (or the input field `input.name`). */
 export function objectArg(entity: EntityClass<unknown>, name = 'id'): Locate {
-  return named(entity.name, async (args, em) => {
+  return named(entity.name, name, async (args, em) => {
     const id = argument(args, name);
     if (id === undefined || id === null) return undefined;
     return typeof id === 'string' && isUuid(id) ? { kind: entityKind(em, entity), id } : null;
@@ -55,7 +64,7 @@ export function objectArg(entity: EntityClass<unknown>, name = 'id'): Locate {
 
 /** The repository of the repository version whose id is the argument `name`. */
 export function versionArg(name = 'id'): Locate {
-  return named('RepositoryVersion', async (args, em) => {
+  return named('RepositoryVersion', name, async (args, em) => {
     const id = argument(args, name);
     if (id === undefined || id === null) return undefined;
     if (typeof id !== 'string' || !isUuid(id)) return null;
@@ -66,18 +75,19 @@ export function versionArg(name = 'id'): Locate {
 
 /** The first of several locators that finds an object named by the arguments. */
 export function eitherArg(...locators: Locate[]): Locate {
-  return async (args, em) => {
-    for (const locate of locators) {
-      const found = await locate(args, em);
+  const locate: Locate = async (args, em) => {
+    for (const one of locators) {
+      const found = await one(args, em);
       if (found !== undefined) return found;
     }
     return undefined;
   };
+  return Object.assign(locate, { named: (args: Record<string, unknown>) => locators.map((one) => one.named?.(args)).find(Boolean) });
 }
 
 /** Any object roles are granted on (a repository, remote, distribution, content guard), by the argument `name`. */
 export function grantableArg(name = 'objectId'): Locate {
-  return named('Object', async (args, em) => {
+  return named('Object', name, async (args, em) => {
     const id = argument(args, name);
     if (id === undefined || id === null) return undefined;
     if (typeof id !== 'string' || !isUuid(id)) return null;
@@ -86,8 +96,14 @@ export function grantableArg(name = 'objectId'): Locate {
   });
 }
 
-function named(type: string, locate: Locate): Locate {
-  return Object.assign(locate, { type });
+/** A locator of the object of `type` whose id is the argument `name`. */
+function named(type: string, name: string, locate: Locate): Locate {
+  return Object.assign(locate, {
+    named: (args: Record<string, unknown>) => {
+      const id = argument(args, name);
+      return id === undefined || id === null ? undefined : { type, id: String(id) };
+    },
+  });
 }
 
 function argument(args: Record<string, unknown>, name: string): unknown {
