@@ -97,6 +97,25 @@ describe('fields below an object Bob may see', () => {
   });
 });
 
+describe('who is who', () => {
+  it('shows Bob his own group memberships only: neither who else is in his groups nor which groups the dispatcher of a task he sees is in', async () => {
+    const { createGroup: group } = await t.client.data('mutation { createGroup(input: { name: "ops" }) { id } }');
+    for (const user of [alice, bob]) {
+      await t.client.data('mutation ($g: ID!, $u: ID!) { addGroupMember(groupId: $g, userId: $u) { id } }', { g: group.id, u: user.id });
+    }
+    const task = await alicesTask([`repository:${ids.shared}`]);
+    const query = 'query ($t: ID!) { me { groups { name users { username } } } task(id: $t) { user { username groups { name } } } }';
+    expect(await bob.client.data(query, { t: task })).toEqual({
+      me: { groups: [{ name: 'ops', users: [{ username: 'bob' }] }] },
+      task: { user: { username: 'alice', groups: [] } },
+    });
+    const { me } = await alice.client.data(query, { t: task });
+    expect(me).toEqual({ groups: [{ name: 'ops', users: [{ username: 'alice' }] }] });
+    const { group: asAdmin } = await t.client.data('query ($g: ID!) { group(id: $g) { users { username } } }', { g: group.id });
+    expect(asAdmin.users).toEqual([{ username: 'alice' }, { username: 'bob' }]);
+  });
+});
+
 describe('refusals about objects Bob may not see', () => {
   const nobody = randomUUID();
   const cases: Array<[string, string, () => string]> = [

@@ -10,6 +10,8 @@ import type { AccessRule, ObjectRef } from './rules.js';
 import { visibleRows } from './visibility.js';
 
 const RANK_SQL = `coalesce(max(case ra.role when 'viewer' then 1 when 'contributor' then 2 when 'owner' then 3 end), 0)::int as rank`;
+/** A user id no user has: what an anonymous caller holds roles and memberships as. */
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
 const HOLDS = '(ra.user_id = ? or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = ?))';
 
 /**
@@ -57,9 +59,18 @@ export class CallerAccess {
   }
 
   async visibleIn(table: string): Promise<() => object> {
-    if (!this.caller) return visibleRows(table, '00000000-0000-0000-0000-000000000000', false, false);
+    if (!this.caller) return visibleRows(table, NO_ONE, false, false);
     const global = this.caller.isAdmin ? false : (await this.globalRank()) >= rank(Role.VIEWER);
     return visibleRows(table, this.caller.userId, this.caller.isAdmin, global);
+  }
+
+  /**
+   * Whose memberships of groups the caller may see: everyone's (null) for an admin, otherwise their
+   * own only. Who else belongs to a group is, like the lists of users and groups, for admins.
+   */
+  membershipsShown(): string | null {
+    if (this.caller?.isAdmin) return null;
+    return this.caller?.userId ?? NO_ONE;
   }
 
   /**

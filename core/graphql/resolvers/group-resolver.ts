@@ -15,7 +15,7 @@ const GroupRead = createReadResolver({ entity: Group, read: { admin: true } });
 /** Groups of users, managed by admins: a role granted to a group is held by each member. */
 @Resolver(() => Group)
 export class GroupResolver extends GroupRead {
-  @FieldResolver(() => [User])
+  @FieldResolver(() => [User], { description: 'Its members, as far as the caller may see memberships: an admin all, anyone else themselves.' })
   users(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<User[]> {
     return membershipsOf(ctx, User, 'groups', 'username', group.id);
   }

@@ -21,7 +21,7 @@ export class UserResolver extends UserRead {
     return ctx.loaders.load(User, ctx.access.userId);
   }
 
-  @FieldResolver(() => [Group])
+  @FieldResolver(() => [Group], { description: 'Its groups, as far as the caller may see memberships: an admin all, anyone else their own.' })
   groups(@Root() user: User, @Ctx() ctx: GraphQLContext): Promise<Group[]> {
     return membershipsOf(ctx, Group, 'users', 'name', user.id);
   }
