@@ -137,6 +137,25 @@ describe('refusals about objects Bob may not see', () => {
     });
   }
 
+  it('do not name the repository\'s remote to a contributor who may not see it', async () => {
+    await grant(alice.client, 'CONTRIBUTOR', bob.id, ids.shared);
+    const { errors } = await bob.client.request('mutation ($id: ID!) { syncFileRepository(id: $id) { id } }', { id: ids.shared });
+    expect(errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(errors)).not.toContain(ids.remote);
+  });
+
+  it('do not name a task of his task group that he may not see', async () => {
+    const { createTestTaskGroup: group } = await bob.client.data('mutation { createTestTaskGroup(description: "his") { id } }');
+    const dispatch = 'mutation ($g: ID!, $r: [String!]) { dispatchTestTask(sleepMs: 60000, taskGroupId: $g, exclusiveResources: $r) { id } }';
+    const { dispatchTestTask: his } = await bob.client.data(dispatch, { g: group.id, r: [] });
+    const { dispatchTestTask: hers } = await alice.client.data(dispatch, { g: group.id, r: [`repository:${ids.secret}`] });
+    const { errors } = await bob.client.request('mutation ($id: ID!) { cancelTaskGroup(id: $id) { id } }', { id: group.id });
+    await alice.client.data('mutation ($id: ID!) { cancelTask(id: $id) { id } }', { id: hers.id });
+    await bob.client.data('mutation ($id: ID!) { cancelTask(id: $id) { id } }', { id: his.id });
+    expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(errors)).not.toContain(hers.id);
+  });
+
   it('answer myPermissions with nothing, as for an object that does not exist', async () => {
     const { mine, none } = await bob.client.data('query ($s: ID!, $n: ID!) { mine: myPermissions(objectId: $s) none: myPermissions(objectId: $n) }', { s: ids.secret, n: randomUUID() });
     expect({ mine, none }).toEqual({ mine: [], none: [] });

@@ -13,7 +13,7 @@ import { Access, objectArg } from '../access/rules.js';
 import { Role } from '../access/roles.js';
 import { createBaseResolver, type BaseResolverOptions } from './base-resolver.js';
 import type { GraphQLContext } from './context.js';
-import { badInput, notFound } from './errors.js';
+import { apiError, badInput, notFound } from './errors.js';
 import { withInputs, type InputsOptional } from './inputs/generated-inputs.js';
 import { CreateRepositoryInput, UpdateRepositoryInput } from './inputs/repository-inputs.js';
 
@@ -90,8 +90,12 @@ export function createRepositoryResolver<T extends Repository>(options: Reposito
       const repository = (await this.existing(ctx, id)) as unknown as Repository;
       const remote = remoteId ?? repository.remote?.id;
       if (!remote) throw badInput('The repository has no remote: give remoteId', 'remoteId');
-      // Syncing from a remote needs seeing it: one the caller may not see is NOT_FOUND.
-      if (!isUuid(remote) || !(await ctx.loaders.byId(remoteType).load(remote))) throw notFound(remoteType.name, remote);
+      // Syncing from a remote needs seeing it: one the caller may not see is NOT_FOUND, and the
+      // repository's own is not named then (its `remote` field does not show it either).
+      if (!isUuid(remote) || !(await ctx.loaders.byId(remoteType).load(remote))) {
+        if (remote === remoteId) throw notFound(remoteType.name, remote);
+        throw apiError('NOT_FOUND', `The repository's remote is no ${remoteType.name} you may see: give remoteId`, { type: remoteType.name, field: 'remoteId' });
+      }
       const args: SyncArgs = { repositoryId: id, remoteId: remote, mirror: mirror ?? false };
       return ctx.services.tasks.dispatch(task, { ...args }, {
         exclusiveResources: [objectResource(ctx.em, options.entity, id)],
