@@ -31,11 +31,12 @@ export { BadInputFailure, ConflictFailure, ForbiddenFailure, NotFoundFailure, Un
 export { DateTime, JSONScalar, SafeInt } from './scalars.js';
 
 export {
-  definePlugin, type ContentHandler, type ContentRequest, type ExpectedDrift, type HttpRoute, type LarderPlugin, type RouteContext,
+  definePlugin, type ContentHandler, type ContentRequest, type HttpRoute, type LarderPlugin, type RouteContext,
 } from './plugin/definition.js';
 export {
   repositoryTypes, type OwnType, type RepositoryTypes, type RepositoryTypesOptions,
 } from './plugin/repository-types.js';
+export type { ExpectedDrift } from './db/schema-drift.js';
 export { CONTENT_PREFIX } from './content-app/content-app.js';
 export type { ServingTarget } from './content-app/serving-target.js';
 export { servedDocument, type DocumentBuilder, type ServedDocument } from './content-app/version-documents.js';

@@ -83,6 +83,6 @@ it('writes the next migration of a plugin that lacks a column, which applied lea
   });
   later(() => orm.close(true));
   await migrate(orm);
-  expect((await schemaDrift(orm, [completed])).unexpected).toEqual([]);
+  expect((await schemaDrift(orm, [])).unexpected).toEqual([]);
   expect(await writeMigration(authorsDatabase, completed, 'again', dir)).toBeNull();
 });

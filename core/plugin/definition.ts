@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CallerAccess } from '../access/access.js';
 import type { ServingTarget } from '../content-app/serving-target.js';
 import type { DocumentBuilder, ServedDocument } from '../content-app/version-documents.js';
+import type { ExpectedDrift } from '../db/schema-drift.js';
 import type { ApiServices } from '../graphql/context.js';
 import type { TaskCleanup } from '../tasking/task-cleanup.js';
 import type { TaskDefinition } from '../tasking/task-definition.js';
@@ -48,16 +49,6 @@ export interface ContentRequest {
  * app's file lookup (a package's tarball, a publication's files, directory listings).
  */
 export type ContentHandler = (request: ContentRequest) => Promise<boolean>;
-
-/**
- * Statements MikroORM's schema generator asks for beyond a plugin's migrations that the migrations
- * leave out on purpose: what entity metadata cannot say (a partial unique index where the entity's
- * `@Unique` says a plain one). Written as the generator writes them (a drift test prints them).
- */
-export interface ExpectedDrift {
-  why: string;
-  statements: string[];
-}
 
 /** Everything a plugin brings, in one declaration (the plugin's `index.ts` default export). */
 export interface LarderPlugin {

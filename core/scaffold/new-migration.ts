@@ -50,7 +50,7 @@ async function missingSchema(serverUrl: string, plugin: LarderPlugin): Promise<s
     });
     try {
       await migrate(orm);
-      return (await schemaDrift(orm, [plugin])).unexpected;
+      return (await schemaDrift(orm, plugin.schemaDrift ?? [])).unexpected;
     } finally {
       await orm.close(true);
     }
