@@ -79,6 +79,17 @@ describe('fields below an object Bob may see', () => {
     expect(fileRepository).toEqual({ remote: null, latestVersion: { content: { totalCount: 1 } }, versions: { totalCount: 2 } });
   });
 
+  it('leave out of a task he may see what tells of objects he may not see: the remote a sync of the shared repository reserved, and its error\'s description (the remote\'s URL)', async () => {
+    const sync = await runTask(alice.client, 'mutation ($id: ID!) { syncFileRepository(id: $id) { id } }', { id: ids.shared });
+    const query = 'query ($id: ID!) { task(id: $id) { exclusiveResources sharedResources error { code description } } }';
+    const { task: hers } = await alice.client.data(query, { id: sync.id });
+    expect(hers).toMatchObject({ sharedResources: [`remote:${ids.remote}`], error: { code: 'CONNECTION_FAILED' } });
+    expect(hers.error.description).toContain('127.0.0.1:9');
+    const { task: seen } = await bob.client.data(query, { id: sync.id });
+    expect(seen).toMatchObject({ exclusiveResources: [`repository:${ids.shared}`], sharedResources: [], error: { code: 'CONNECTION_FAILED' } });
+    expect(seen.error.description).not.toContain('127.0.0.1:9');
+  });
+
   it('list only the child tasks he may see of a task he may see', async () => {
     const parent = await alicesTask([`repository:${ids.shared}`], ', children: 1');
     const { task } = await alice.client.data('query ($id: ID!) { task(id: $id) { childTasks { id } } }', { id: parent });

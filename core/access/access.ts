@@ -5,6 +5,8 @@ import { actingAs } from './acting-user.js';
 import { ForbiddenFailure, NotFoundFailure, UnauthenticatedFailure } from '../expected-failure.js';
 import { entityKind } from '../tasking/resources.js';
 import type { Caller } from './caller.js';
+import { EVERY_RESOURCE, heldResourcesOf, NO_RESOURCES, type HeldResources } from './held-resources.js';
+import { TaskDetails } from './task-details.js';
 import { rank, Role } from './roles.js';
 import type { AccessRule, ObjectRef } from './rules.js';
 import { visibleRows } from './visibility.js';
@@ -22,6 +24,7 @@ const HOLDS = '(ra.user_id = ? or ra.group_id in (select gm.group_id from group_
  */
 export class CallerAccess {
   private global: Promise<number> | null = null;
+  private details: TaskDetails | null = null;
 
   /** `refused`: the request carried credentials that were refused (every operation is then UNAUTHENTICATED). */
   constructor(readonly caller: Caller | null, private readonly em: EntityManager, readonly refused: string | null = null) {}
@@ -38,6 +41,17 @@ export class CallerAccess {
   globalRank(): Promise<number> {
     if (!this.caller) return Promise.resolve(0);
     return (this.global ??= this.rankQuery('ra.object_id is null', []));
+  }
+
+  /** What of a task the caller is shown (the roles that takes are read at most once per request). */
+  get taskDetails(): TaskDetails {
+    return (this.details ??= new TaskDetails(this.userId, () => this.heldResources()));
+  }
+
+  private heldResources(): Promise<HeldResources> {
+    if (!this.caller) return Promise.resolve(NO_RESOURCES);
+    if (this.caller.isAdmin) return Promise.resolve(EVERY_RESOURCE);
+    return heldResourcesOf({ em: this.em }, this.caller.userId);
   }
 
   /** The highest role the caller holds on one object, globally granted roles included (0: none). */

@@ -1,6 +1,7 @@
 import type { Task } from '../db/entities/task.js';
-import { sql, type WithEntityManager } from '../db/sql.js';
+import type { WithEntityManager } from '../db/sql.js';
 import type { Caller } from './caller.js';
+import { heldResourcesOf } from './held-resources.js';
 
 /** How often a live stream re-reads the caller's roles: a grant or revocation shows in it within this. */
 const REFRESH_MS = 2_000;
@@ -12,7 +13,7 @@ const REFRESH_MS = 2_000;
  */
 export class TaskVisibility {
   private everything = false;
-  private resources = new Set<string>();
+  private resources: ReadonlySet<string> = new Set();
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly db: WithEntityManager, private readonly caller: Caller) {}
@@ -29,13 +30,9 @@ export class TaskVisibility {
   }
 
   private async refresh(): Promise<void> {
-    const rows = await sql<{ resource: string | null }>(this.db,
-      `select case when ra.object_id is null then null else ra.object_kind || ':' || ra.object_id end as resource
-       from role_assignment ra
-       where ra.user_id = $1 or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = $1)`,
-      [this.caller.userId]);
-    this.everything = rows.some((r) => r.resource === null);
-    this.resources = new Set(rows.flatMap((r) => (r.resource === null ? [] : [r.resource])));
+    const held = await heldResourcesOf(this.db, this.caller.userId);
+    this.everything = held.everything;
+    this.resources = held.resources;
   }
 
   accepts(task: Task): boolean {

@@ -67,11 +67,11 @@ export class Task extends BaseEntity {
   @Property({ type: 'jsonb' })
   args!: Record<string, unknown>;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'What it holds alone while it runs, but for objects the caller may not see.' })
   @Property({ type: ArrayType })
   exclusiveResources!: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'What it shares with other holders while it runs, but for objects the caller may not see.' })
   @Property({ type: ArrayType })
   sharedResources!: string[];
 
@@ -83,7 +83,10 @@ export class Task extends BaseEntity {
   @Property({ type: ArrayType })
   createdResources: string[] = [];
 
-  @Field(() => TaskError, { nullable: true })
+  @Field(() => TaskError, {
+    nullable: true,
+    description: 'Why it failed; the description only for its dispatcher and whoever may see every object it reserves (it may tell of any).',
+  })
   @Property({ type: 'jsonb', nullable: true })
   error?: TaskError | null;
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { TaskGroup } from '../../db/entities/task-group.js';
 import { FINAL_TASK_STATES, isFinalTaskState, TaskState } from '../../db/entities/task-state.js';
-import { Task } from '../../db/entities/task.js';
+import { Task, TaskError } from '../../db/entities/task.js';
 import { User } from '../../db/entities/user.js';
 import { isUuid } from '../../db/uuid7.js';
 import { DateTime } from '../../scalars.js';
@@ -37,6 +37,21 @@ const TaskRead = createReadResolver({
 
 @Resolver(() => Task)
 export class TaskResolver extends TaskRead {
+  @FieldResolver()
+  exclusiveResources(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    return ctx.access.taskDetails.resources(task, task.exclusiveResources);
+  }
+
+  @FieldResolver()
+  sharedResources(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    return ctx.access.taskDetails.resources(task, task.sharedResources);
+  }
+
+  @FieldResolver()
+  error(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<TaskError | null> {
+    return ctx.access.taskDetails.error(task);
+  }
+
   @FieldResolver(() => Task, { nullable: true })
   parentTask(@Root() task: Task, @Ctx() ctx: GraphQLContext): Promise<Task | null> {
     return ctx.loaders.load(Task, task.parentTaskId);

@@ -1,0 +1,33 @@
+import { sql, type WithEntityManager } from '../db/sql.js';
+import { OBJECT_KINDS } from './objects.js';
+
+/**
+ * The objects a user holds roles on, directly or through a group, named as tasks name what they
+ * reserve (`repository:<id>`); `everything` when one of the roles is held on every object.
+ */
+export interface HeldResources {
+  everything: boolean;
+  resources: ReadonlySet<string>;
+}
+
+export const NO_RESOURCES: HeldResources = { everything: false, resources: new Set() };
+export const EVERY_RESOURCE: HeldResources = { everything: true, resources: new Set() };
+
+export async function heldResourcesOf(db: WithEntityManager, userId: string): Promise<HeldResources> {
+  const rows = await sql<{ resource: string | null }>(db,
+    `select case when ra.object_id is null then null else ra.object_kind || ':' || ra.object_id end as resource
+     from role_assignment ra
+     where ra.user_id = $1 or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = $1)`,
+    [userId]);
+  return {
+    everything: rows.some((r) => r.resource === null),
+    resources: new Set(rows.flatMap((r) => (r.resource === null ? [] : [r.resource]))),
+  };
+}
+
+const OBJECT_RESOURCE = new RegExp(`^(?:${OBJECT_KINDS.join('|')}):`);
+
+/** Whether the holder may see what a resource name names; a name of no object (`base-path:…`) hides nothing. */
+export function showsResource(held: HeldResources, name: string): boolean {
+  return held.everything || !OBJECT_RESOURCE.test(name) || held.resources.has(name);
+}
