@@ -127,6 +127,18 @@ describe('who is who', () => {
   });
 });
 
+describe('when someone last signed in', () => {
+  it('is shown to themselves and admins, not to whoever sees a task they dispatched', async () => {
+    const task = await alicesTask([`repository:${ids.shared}`]);
+    const query = 'query ($t: ID!) { me { lastLoginAt } task(id: $t) { user { username lastLoginAt } } }';
+    const seen = await bob.client.data(query, { t: task });
+    expect(seen.me.lastLoginAt).not.toBeNull();
+    expect(seen.task.user).toEqual({ username: 'alice', lastLoginAt: null });
+    const { task: asAdmin } = await t.client.data(query, { t: task });
+    expect(asAdmin.user.lastLoginAt).not.toBeNull();
+  });
+});
+
 describe('refusals about objects Bob may not see', () => {
   const nobody = randomUUID();
   const cases: Array<[string, string, () => string]> = [

@@ -79,10 +79,11 @@ export class CallerAccess {
   }
 
   /**
-   * Whose memberships of groups the caller may see: everyone's (null) for an admin, otherwise their
-   * own only. Who else belongs to a group is, like the lists of users and groups, for admins.
+   * Whose account the caller may see beyond who they are (their groups, when they last signed in):
+   * everyone's (null) for an admin, otherwise their own only. Like the lists of users and groups,
+   * that is for admins; anyone signed in may read who a user is (a task's dispatcher).
    */
-  membershipsShown(): string | null {
+  accountShown(): string | null {
     if (this.caller?.isAdmin) return null;
     return this.caller?.userId ?? NO_ONE;
   }

@@ -5,14 +5,14 @@ import type { GraphQLContext } from './context.js';
 /**
  * One side of group membership for many objects at once (a user's groups, a group's users): one
  * query per request for the whole page, whichever side asks. Only the memberships the caller may
- * see (CallerAccess.membershipsShown) are asked for: a non-admin's own.
+ * see (CallerAccess.accountShown) are asked for: a non-admin's own.
  */
 export function membershipsOf<T extends { id: string }>(
   ctx: GraphQLContext, entity: EntityClass<T>, via: string, orderBy: string, id: string,
 ): Promise<T[]> {
   return ctx.loaders
     .custom<string, T[]>(`memberships:${entity.name}`, async (ids) => {
-      const member = ctx.access.membershipsShown();
+      const member = ctx.access.accountShown();
       const rowsAreUsers = (entity as EntityClass<unknown>) === User;
       const asked = member === null || rowsAreUsers ? [...ids] : ids.filter((user) => user === member);
       const where = { [via]: { $in: asked }, ...(member !== null && rowsAreUsers ? { id: member } : {}) };

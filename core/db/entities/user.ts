@@ -26,7 +26,7 @@ export class User extends BaseEntity {
   @Property({ type: 'boolean' })
   isAdmin: boolean = false;
 
-  @Field(() => DateTime, { nullable: true, description: 'When a password last signed this user in.' })
+  @Field(() => DateTime, { nullable: true, description: 'When a password last signed this user in: shown to themselves and admins.' })
   @Property({ type: 'timestamptz', nullable: true })
   lastLoginAt?: Date | null;
 

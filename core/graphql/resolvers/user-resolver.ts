@@ -21,6 +21,12 @@ export class UserResolver extends UserRead {
     return ctx.loaders.load(User, ctx.access.userId);
   }
 
+  @FieldResolver()
+  lastLoginAt(@Root() user: User, @Ctx() ctx: GraphQLContext): Date | null {
+    const shown = ctx.access.accountShown();
+    return shown === null || shown === user.id ? (user.lastLoginAt ?? null) : null;
+  }
+
   @FieldResolver(() => [Group], { description: 'Its groups, as far as the caller may see memberships: an admin all, anyone else their own.' })
   groups(@Root() user: User, @Ctx() ctx: GraphQLContext): Promise<Group[]> {
     return membershipsOf(ctx, Group, 'users', 'name', user.id);
