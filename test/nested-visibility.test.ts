@@ -15,6 +15,8 @@ import { startTestLarder, type TestLarder } from './support/test-larder.js';
 let t: TestLarder;
 let alice: TestUser;
 let bob: TestUser;
+/** May create objects of her own, as Alice may. */
+let carol: TestUser;
 /** Shared with Bob: `shared` (a repository with `remote`), `distribution` (serving it, guarded by `guard`). Alice's alone: the rest. */
 let ids: { shared: string; remote: string; distribution: string; guard: string; secret: string; secretVersion: string };
 
@@ -49,13 +51,13 @@ async function refusal(client: GraphQLClient, query: string, id: string): Promis
 
 beforeAll(async () => {
   t = await startTestLarder();
-  [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => makeUser(t.client, name)));
-  await grant(t.client, 'CONTRIBUTOR', alice.id);
+  [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => makeUser(t.client, name)));
+  await Promise.all([alice, carol].map((user) => grant(t.client, 'CONTRIBUTOR', user.id)));
 
   const { createFileRemote } = await alice.client.data('mutation { createFileRemote(input: { name: "alices", url: "http://127.0.0.1:9/PULP_MANIFEST" }) { id } }');
   const { createRbacContentGuard } = await alice.client.data('mutation { createRbacContentGuard(input: { name: "alices" }) { id } }');
   const [shared, secret] = await Promise.all([repositoryWithAFile('shared', createFileRemote.id), repositoryWithAFile('secret')]);
-  const distributed = await runTask(alice.client, 'mutation ($r: ID!, $g: ID!) { createFileDistribution(input: { name: "shared", basePath: "shared", repositoryId: $r, contentGuardId: $g }) { id } }',
+  const distributed = await runTask(alice.client, 'mutation ($r: ID!, $g: ID!) { createFileDistribution(input: { name: "alices-downloads", basePath: "shared", repositoryId: $r, contentGuardId: $g }) { id } }',
     { r: shared, g: createRbacContentGuard.id });
   const { fileRepository } = await alice.client.data('query ($id: ID!) { fileRepository(id: $id) { latestVersion { id } } }', { id: secret });
   ids = {
@@ -177,6 +179,13 @@ describe('refusals about objects Bob may not see', () => {
     await bob.client.data('mutation ($id: ID!) { cancelTask(id: $id) { id } }', { id: his.id });
     expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(errors)).not.toContain(hers.id);
+  });
+
+  it('do not name a distribution whose base path another\'s would nest with', async () => {
+    const nested = await runTask(carol.client, 'mutation { createFileDistribution(input: { name: "carols", basePath: "shared/carol" }) { id } }');
+    expect(nested.error?.code).toBe('CONFLICT');
+    expect(nested.error?.description).toContain('"shared"');
+    expect(nested.error?.description).not.toContain('alices-downloads');
   });
 
   it('answer myPermissions with nothing, as for an object that does not exist', async () => {

@@ -48,8 +48,8 @@ export abstract class Distribution extends NamedEntity {
       id: { $ne: this.id },
       $or: [{ basePath: { $in: basePathPrefixes(this.basePath) } }, { basePath: { $like: `${escapeLike(this.basePath)}/%` } }],
     });
-    if (clash) {
-      throw new ConflictFailure(`Base path "${this.basePath}" overlaps "${clash.basePath}" of distribution "${clash.name}"`);
-    }
+    // The clashing base path, which the content app serves to anyone, but not the distribution's
+    // name: the caller may not see that distribution.
+    if (clash) throw new ConflictFailure(`Base path "${this.basePath}" overlaps the base path "${clash.basePath}" of another distribution`);
   }
 }
