@@ -15,21 +15,25 @@ import { startTestLarder, type TestLarder } from './support/test-larder.js';
 let t: TestLarder;
 let alice: TestUser;
 let bob: TestUser;
-/** May create objects of her own, as Alice may. */
-let carol: TestUser;
-/** Shared with Bob: `shared` (a repository with `remote`), `distribution` (serving it, guarded by `guard`). Alice's alone: the rest. */
-let ids: { shared: string; remote: string; distribution: string; guard: string; secret: string; secretVersion: string };
+/**
+ * Shared with Bob: `shared` (a repository with `remote`), `distribution` (serving it, guarded by `guard`). Alice's alone: `secret…`,
+ * the remote, the guard and a distribution of base path `private`. Bob's own: `bobs…`.
+ */
+let ids: {
+  shared: string; remote: string; distribution: string; guard: string;
+  secret: string; secretVersion: string; secretContent: string; secretArtifact: string; bobs: string; bobsDistribution: string;
+};
 
 const GRANT = 'mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }';
 const grant = (client: GraphQLClient, role: string, userId: string, objectId?: string) =>
   client.data(GRANT, { input: { role, userId, objectId: objectId ?? null } });
 
 /** A file repository of Alice's with one file in version 1. */
-async function repositoryWithAFile(name: string, remoteId?: string): Promise<string> {
+async function repositoryWithAFile(name: string, remoteId?: string): Promise<{ repository: string; content: string }> {
   const { createFileRepository } = await alice.client.data('mutation ($input: CreateFileRepositoryInput!) { createFileRepository(input: $input) { id } }',
     { input: { name, remoteId: remoteId ?? null } });
-  await createFile(alice.client, `${name}.txt`, `${name}'s file\n`, createFileRepository.id);
-  return createFileRepository.id;
+  const content = await createFile(alice.client, `${name}.txt`, `${name}'s file\n`, createFileRepository.id);
+  return { repository: createFileRepository.id, content };
 }
 
 /** A test task of Alice's holding the resources, run to its end. */
@@ -41,28 +45,36 @@ async function alicesTask(exclusiveResources: string[], extra = ''): Promise<str
 
 /**
  * How a refusal reads with the id it was asked about replaced: what Bob is told about an object he
- * may not see must read the same as about one that does not exist.
+ * may not see must read the same as about one that does not exist. `$r` and `$d` are Bob's repository and distribution.
  */
 async function refusal(client: GraphQLClient, query: string, id: string): Promise<unknown> {
-  const { errors } = await client.request(query, { id });
+  const { errors } = await client.request(query, { id, r: ids.bobs, d: ids.bobsDistribution });
   if (!errors?.length) throw new Error(`${query} was not refused`);
   return JSON.parse(JSON.stringify(errors.map(({ message, extensions }) => ({ message, extensions }))).replaceAll(id, '<id>'));
 }
 
 beforeAll(async () => {
   t = await startTestLarder();
-  [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => makeUser(t.client, name)));
-  await Promise.all([alice, carol].map((user) => grant(t.client, 'CONTRIBUTOR', user.id)));
+  [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => makeUser(t.client, name)));
+  // Only Alice may create objects: a role granted on every object would show Bob all of hers.
+  await grant(t.client, 'CONTRIBUTOR', alice.id);
 
   const { createFileRemote } = await alice.client.data('mutation { createFileRemote(input: { name: "alices", url: "http://127.0.0.1:9/PULP_MANIFEST" }) { id } }');
   const { createRbacContentGuard } = await alice.client.data('mutation { createRbacContentGuard(input: { name: "alices" }) { id } }');
-  const [shared, secret] = await Promise.all([repositoryWithAFile('shared', createFileRemote.id), repositoryWithAFile('secret')]);
+  const [{ repository: shared }, secret] = await Promise.all([repositoryWithAFile('shared', createFileRemote.id), repositoryWithAFile('secret')]);
   const distributed = await runTask(alice.client, 'mutation ($r: ID!, $g: ID!) { createFileDistribution(input: { name: "alices-downloads", basePath: "shared", repositoryId: $r, contentGuardId: $g }) { id } }',
     { r: shared, g: createRbacContentGuard.id });
-  const { fileRepository } = await alice.client.data('query ($id: ID!) { fileRepository(id: $id) { latestVersion { id } } }', { id: secret });
+  await runTask(alice.client, 'mutation { createFileDistribution(input: { name: "alices-private", basePath: "private" }) { id } }');
+  const { fileRepository, fileContent } = await alice.client.data(`query ($r: ID!, $c: ID!) {
+    fileRepository(id: $r) { latestVersion { id } } fileContent(id: $c) { artifacts { artifact { id } } } }`, { r: secret.repository, c: secret.content });
+  // Bob's own repository and distribution, made by an admin, who made him their owner.
+  const { createFileRepository: bobs } = await t.client.data('mutation { createFileRepository(input: { name: "bobs" }) { id } }');
+  const bobsDistribution = await runTask(t.client, 'mutation { createFileDistribution(input: { name: "bobs", basePath: "bobs" }) { id } }');
+  await Promise.all([bobs.id, bobsDistribution.createdResources[0]!].map((id) => grant(t.client, 'OWNER', bob.id, id)));
   ids = {
     shared, remote: createFileRemote.id, distribution: distributed.createdResources[0]!, guard: createRbacContentGuard.id,
-    secret, secretVersion: fileRepository.latestVersion.id,
+    secret: secret.repository, secretVersion: fileRepository.latestVersion.id, secretContent: secret.content,
+    secretArtifact: fileContent.artifacts[0].artifact.id, bobs: bobs.id, bobsDistribution: bobsDistribution.createdResources[0]!,
   };
   await grant(alice.client, 'VIEWER', bob.id, ids.shared);
   await grant(alice.client, 'VIEWER', bob.id, ids.distribution);
@@ -150,9 +162,14 @@ describe('refusals about objects Bob may not see', () => {
     ['grantRole on her repository', `mutation ($id: ID!) { grantRole(input: { role: VIEWER, userId: "${randomUUID()}", objectId: $id }) { id } }`, () => ids.secret],
     ['roleAssignments of her repository', 'query ($id: ID!) { roleAssignments(objectId: $id) { id } }', () => ids.secret],
     ['signedContentUrl of a distribution he may not see', 'query ($id: ID!) { signedContentUrl(distributionId: $id, path: "a", expiresInSeconds: 60) }', () => ids.secret],
-    ['createFileDistribution serving her repository', 'mutation ($id: ID!) { createFileDistribution(input: { name: "x", basePath: "x", repositoryId: $id }) { id } }', () => ids.secret],
     ['syncFileRepository of her repository', 'mutation ($id: ID!) { syncFileRepository(id: $id) { id } }', () => ids.secret],
     ['modifyFileRepository of her repository', 'mutation ($id: ID!) { modifyFileRepository(id: $id, removeContent: ["*"]) { id } }', () => ids.secret],
+    ['updateFileDistribution of his to serve her repository', 'mutation ($id: ID!, $d: ID!) { updateFileDistribution(id: $d, input: { repositoryId: $id }) { id } }', () => ids.secret],
+    ['updateFileDistribution of his to be guarded by her guard', 'mutation ($id: ID!, $d: ID!) { updateFileDistribution(id: $d, input: { contentGuardId: $id }) { id } }', () => ids.guard],
+    ['updateFileRepository of his to sync from her remote', 'mutation ($id: ID!, $r: ID!) { updateFileRepository(id: $r, input: { remoteId: $id }) { id } }', () => ids.remote],
+    ['syncFileRepository of his from her remote', 'mutation ($id: ID!, $r: ID!) { syncFileRepository(id: $r, remoteId: $id) { id } }', () => ids.remote],
+    ['modifyFileRepository of his adding her content', 'mutation ($id: ID!, $r: ID!) { modifyFileRepository(id: $r, addContent: [$id]) { id } }', () => ids.secretContent],
+    ['createFileContent of her artifact', 'mutation ($id: ID!) { createFileContent(relativePath: "x", artifactId: $id) { id } }', () => ids.secretArtifact],
   ];
   for (const [name, query, id] of cases) {
     it(`read the same as about nothing at all: ${name}`, async () => {
@@ -181,11 +198,11 @@ describe('refusals about objects Bob may not see', () => {
     expect(JSON.stringify(errors)).not.toContain(hers.id);
   });
 
-  it('do not name a distribution whose base path another\'s would nest with', async () => {
-    const nested = await runTask(carol.client, 'mutation { createFileDistribution(input: { name: "carols", basePath: "shared/carol" }) { id } }');
+  it('do not name a distribution whose base path his would nest with', async () => {
+    const nested = await runTask(bob.client, 'mutation ($d: ID!) { updateFileDistribution(id: $d, input: { basePath: "private/bob" }) { id } }', { d: ids.bobsDistribution });
     expect(nested.error?.code).toBe('CONFLICT');
-    expect(nested.error?.description).toContain('"shared"');
-    expect(nested.error?.description).not.toContain('alices-downloads');
+    expect(nested.error?.description).toContain('"private"');
+    expect(nested.error?.description).not.toContain('alices-private');
   });
 
   it('answer myPermissions with nothing, as for an object that does not exist', async () => {
