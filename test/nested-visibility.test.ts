@@ -16,12 +16,13 @@ let t: TestLarder;
 let alice: TestUser;
 let bob: TestUser;
 /**
- * Shared with Bob: `shared` (a repository with `remote`), `distribution` (serving it, guarded by `guard`). Alice's alone: `secret…`,
+ * Shared with Bob: `shared` (a repository with `remote`), `distribution` (serving it, guarded by `guard`), `publishing` (a
+ * distribution serving a publication of `secret`). Alice's alone: `secret…`,
  * the remote, the guard and a distribution of base path `private`. Bob's own: `bobs…`.
  */
 let ids: {
   shared: string; remote: string; distribution: string; guard: string;
-  secret: string; secretVersion: string; secretContent: string; secretArtifact: string; bobs: string; bobsDistribution: string;
+  secret: string; secretVersion: string; secretContent: string; secretArtifact: string; publishing: string; bobs: string; bobsDistribution: string;
 };
 
 const GRANT = 'mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }';
@@ -65,6 +66,9 @@ beforeAll(async () => {
   const distributed = await runTask(alice.client, 'mutation ($r: ID!, $g: ID!) { createFileDistribution(input: { name: "alices-downloads", basePath: "shared", repositoryId: $r, contentGuardId: $g }) { id } }',
     { r: shared, g: createRbacContentGuard.id });
   await runTask(alice.client, 'mutation { createFileDistribution(input: { name: "alices-private", basePath: "private" }) { id } }');
+  const published = await runTask(alice.client, 'mutation ($r: ID!) { createFilePublication(repositoryId: $r) { id } }', { r: secret.repository });
+  const publishing = await runTask(alice.client, 'mutation ($p: ID!) { createFileDistribution(input: { name: "alices-published", basePath: "published", publicationId: $p }) { id } }',
+    { p: published.createdResources[0] });
   const { fileRepository, fileContent } = await alice.client.data(`query ($r: ID!, $c: ID!) {
     fileRepository(id: $r) { latestVersion { id } } fileContent(id: $c) { artifacts { artifact { id } } } }`, { r: secret.repository, c: secret.content });
   // Bob's own repository and distribution, made by an admin, who made him their owner.
@@ -74,10 +78,11 @@ beforeAll(async () => {
   ids = {
     shared, remote: createFileRemote.id, distribution: distributed.createdResources[0]!, guard: createRbacContentGuard.id,
     secret: secret.repository, secretVersion: fileRepository.latestVersion.id, secretContent: secret.content,
-    secretArtifact: fileContent.artifacts[0].artifact.id, bobs: bobs.id, bobsDistribution: bobsDistribution.createdResources[0]!,
+    secretArtifact: fileContent.artifacts[0].artifact.id, publishing: publishing.createdResources[0]!, bobs: bobs.id, bobsDistribution: bobsDistribution.createdResources[0]!,
   };
   await grant(alice.client, 'VIEWER', bob.id, ids.shared);
   await grant(alice.client, 'VIEWER', bob.id, ids.distribution);
+  await grant(alice.client, 'VIEWER', bob.id, ids.publishing);
 }, 120_000);
 
 afterAll(async () => {
@@ -85,10 +90,12 @@ afterAll(async () => {
 });
 
 describe('fields below an object Bob may see', () => {
-  it('answer null for what it refers to that he may not see: the repository\'s remote, the distribution\'s content guard', async () => {
-    const { fileDistribution, fileRepository } = await bob.client.data(`query ($d: ID!, $r: ID!) {
+  it('answer null for what it refers to that he may not see: the repository\'s remote, the distribution\'s content guard, publication', async () => {
+    const { fileDistribution, fileRepository, publishing } = await bob.client.data(`query ($d: ID!, $r: ID!, $p: ID!) {
+      publishing: fileDistribution(id: $p) { id publication { id repositoryVersion { id } } repository { id } }
       fileDistribution(id: $d) { repository { id remote { id } } contentGuard { id } }
-      fileRepository(id: $r) { remote { id } latestVersion { content { totalCount } } versions { totalCount } } }`, { d: ids.distribution, r: ids.shared });
+      fileRepository(id: $r) { remote { id } latestVersion { content { totalCount } } versions { totalCount } } }`, { d: ids.distribution, r: ids.shared, p: ids.publishing });
+    expect(publishing).toEqual({ id: ids.publishing, publication: null, repository: null });
     expect(fileDistribution).toEqual({ repository: { id: ids.shared, remote: null }, contentGuard: null });
     expect(fileRepository).toEqual({ remote: null, latestVersion: { content: { totalCount: 1 } }, versions: { totalCount: 2 } });
   });
