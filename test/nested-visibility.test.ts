@@ -4,6 +4,7 @@ import { createFile, runTask } from './support/content.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { makeUser, type TestUser } from './support/identities.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import { dispatchTestTask } from './support/test-tasks.js';
 
 /*
  * Alice shares one repository (and the distribution serving it) with Bob as a viewer, and keeps
@@ -24,6 +25,9 @@ let ids: {
   shared: string; remote: string; distribution: string; guard: string;
   secret: string; secretVersion: string; secretContent: string; secretArtifact: string; publishing: string; bobs: string; bobsDistribution: string;
 };
+
+/** How long a live stream may keep the roles it read (core/access/held-resources.ts). */
+const ROLES_REFRESH_MS = 2_000;
 
 const GRANT = 'mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }';
 const grant = (client: GraphQLClient, role: string, userId: string, objectId?: string) =>
@@ -109,6 +113,35 @@ describe('fields below an object Bob may see', () => {
     const { task: seen } = await bob.client.data(query, { id: sync.id });
     expect(seen).toMatchObject({ exclusiveResources: [`repository:${ids.shared}`], sharedResources: [], error: { code: 'CONNECTION_FAILED' } });
     expect(seen.error.description).not.toContain('127.0.0.1:9');
+  });
+
+  it('leave out of a task he follows live what a revoked role showed him, within the period a stream keeps roles', async () => {
+    const { createFileRemote: watched } = await alice.client.data('mutation { createFileRemote(input: { name: "watched", url: "http://127.0.0.1:9/PULP_MANIFEST" }) { id } }');
+    const role = { role: 'VIEWER', userId: bob.id, objectId: watched.id };
+    await alice.client.data(GRANT, { input: role });
+    const resources = [`repository:${ids.shared}`, `remote:${watched.id}`];
+    const task = await dispatchTestTask(alice.client, { sleepMs: 3_600_000, exclusive: resources });
+
+    const seen: string[][] = [];
+    let first!: () => void;
+    const subscribed = new Promise<void>((resolve) => (first = resolve));
+    const followed = (async () => {
+      for await (const { data, errors } of bob.client.subscription<{ taskUpdated: { exclusiveResources: string[] } }>(
+        'subscription ($id: ID!) { taskUpdated(id: $id) { exclusiveResources } }', { id: task.id })) {
+        expect(errors).toBeUndefined();
+        seen.push(data!.taskUpdated.exclusiveResources);
+        first();
+      }
+    })();
+    await subscribed;
+    await alice.client.data('mutation ($input: RoleAssignmentInput!) { revokeRole(input: $input) }', { input: role });
+    // Nothing announces that the stream re-read its roles: wait out the period it may keep them.
+    await new Promise((resolve) => setTimeout(resolve, ROLES_REFRESH_MS + 500));
+    await alice.client.data('mutation ($id: ID!) { cancelTask(id: $id) { id } }', { id: task.id });
+    await followed;
+
+    expect(seen[0]).toEqual(resources);
+    expect(seen.at(-1)).toEqual([`repository:${ids.shared}`]);
   });
 
   it('list only the child tasks he may see of a task he may see', async () => {

@@ -10,6 +10,9 @@ export interface HeldResources {
   resources: ReadonlySet<string>;
 }
 
+/** How long a live stream may keep the roles it read: a grant or revocation shows in it within this. */
+export const ROLES_REFRESH_MS = 2_000;
+
 export const NO_RESOURCES: HeldResources = { everything: false, resources: new Set() };
 export const EVERY_RESOURCE: HeldResources = { everything: true, resources: new Set() };
 

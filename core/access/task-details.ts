@@ -1,5 +1,5 @@
 import type { Task, TaskError } from '../db/entities/task.js';
-import { showsResource, type HeldResources } from './held-resources.js';
+import { ROLES_REFRESH_MS, showsResource, type HeldResources } from './held-resources.js';
 
 /** An error's description, for a caller who may not see every object the task used. */
 const WITHHELD = 'Withheld: the task used objects you may not see, which this description may tell of; the code says what went wrong';
@@ -13,13 +13,21 @@ const WITHHELD = 'Withheld: the task used objects you may not see, which this de
  */
 export class TaskDetails {
   private held: Promise<HeldResources> | null = null;
+  private readAt = 0;
 
-  /** `held` is read once, and only for a task of someone else's. */
+  /**
+   * `held` is read only for a task of someone else's, once per request, and again when a live
+   * stream's read is older than ROLES_REFRESH_MS.
+   */
   constructor(private readonly userId: string | null, private readonly readHeld: () => Promise<HeldResources>) {}
 
   private async shows(task: Task): Promise<(name: string) => boolean> {
     if (this.userId !== null && task.userId === this.userId) return () => true;
-    const held = await (this.held ??= this.readHeld());
+    if (!this.held || performance.now() - this.readAt > ROLES_REFRESH_MS) {
+      this.readAt = performance.now();
+      this.held = this.readHeld();
+    }
+    const held = await this.held;
     return (name) => showsResource(held, name);
   }
 

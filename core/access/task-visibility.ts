@@ -1,14 +1,11 @@
 import type { Task } from '../db/entities/task.js';
 import type { WithEntityManager } from '../db/sql.js';
 import type { Caller } from './caller.js';
-import { heldResourcesOf } from './held-resources.js';
-
-/** How often a live stream re-reads the caller's roles: a grant or revocation shows in it within this. */
-const REFRESH_MS = 2_000;
+import { heldResourcesOf, ROLES_REFRESH_MS } from './held-resources.js';
 
 /**
  * Which task events a subscriber may see, decided in memory for each event from its dispatcher and
- * reservations, against the caller's roles as read at most REFRESH_MS ago: the same rule as the
+ * reservations, against the caller's roles as read at most ROLES_REFRESH_MS ago: the same rule as the
  * task list's SQL condition (core/access/visibility.ts), without a query per event.
  */
 export class TaskVisibility {
@@ -25,7 +22,7 @@ export class TaskVisibility {
       return visibility;
     }
     await visibility.refresh();
-    visibility.timer = setInterval(() => visibility.refresh().catch(() => undefined), REFRESH_MS).unref();
+    visibility.timer = setInterval(() => visibility.refresh().catch(() => undefined), ROLES_REFRESH_MS).unref();
     return visibility;
   }
 
