@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
+import { dispatchTestTask } from './support/test-tasks.js';
 
 let t: TestLarder;
 beforeAll(async () => {
@@ -9,6 +10,11 @@ beforeAll(async () => {
     await t.client.data(`mutation ($input: CreateFileRepositoryInput!) { createFileRepository(input: $input) { id } }`, {
       input: { name: `repo-${String(i).padStart(2, '0')}`, remoteId: remote.id },
     });
+  }
+  // No worker: the tasks wait, which is all a listing needs.
+  for (let i = 0; i < 10; i++) {
+    const { createTestTaskGroup: group } = await t.client.data(`mutation { createTestTaskGroup(description: "group ${i}") { id } }`);
+    for (let j = 0; j < 3; j++) await dispatchTestTask(t.client, { taskGroupId: group.id, exclusive: [`group:${i}:${j}`] });
   }
 });
 afterAll(async () => {
@@ -44,6 +50,16 @@ const page = (first: number) => `{
 it('answers a page of 30 with as many SQL statements as a page of 2', async () => {
   const small = await statements(page(2));
   const large = await statements(page(30));
+  expect(small).toBeGreaterThan(0);
+  expect(large).toBe(small);
+});
+
+it('answers task groups with their tasks with as many SQL statements for ten groups as for two', async () => {
+  const groups = (first: number) => `{
+    taskGroups(first: ${first}) { nodes { description counts { waiting } tasks(first: 2) { totalCount nodes { state } } } }
+  }`;
+  const small = await statements(groups(2));
+  const large = await statements(groups(10));
   expect(small).toBeGreaterThan(0);
   expect(large).toBe(small);
 });

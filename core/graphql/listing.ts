@@ -112,14 +112,16 @@ export function createListing<T extends object>(entity: EntityClass<T>, typeName
    * function, and (when asked for) the counts, grouped by parent.
    */
   async function listEach(
-    em: EntityManager, parent: string, parentIds: readonly string[], args: ListArgs, scope: object = {},
+    em: EntityManager, parent: string, parentIds: readonly string[], args: ListArgs, scope: object | (() => object) = {},
   ): Promise<Connection[]> {
     const limit = pageSize(args.first);
     const offset = args.offset ?? 0;
     if (offset < 0) throw badInput('offset must not be negative', 'offset');
     const order = totalOrder(args.orderBy?.length ? args.orderBy : defaultOrder);
     const cursor = args.after ? decodeCursor(args.after, order) : null;
-    const where = () => ({ $and: [scope, { [parent]: { $in: [...parentIds] } }, filterWhere(args.filter, extra)] });
+    const where = () => ({
+      $and: [typeof scope === 'function' ? scope() : scope, { [parent]: { $in: [...parentIds] } }, filterWhere(args.filter, extra)],
+    });
     const meta = em.getMetadata().get(entity.name);
     const column = (property: string) => `e.${meta.properties[property as never]!.fieldNames[0]}`;
     const rank = order.map((o) => `${column(o.field)} ${o.direction === OrderDirection.ASC ? 'asc nulls last' : 'desc nulls first'}`);

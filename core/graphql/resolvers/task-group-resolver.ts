@@ -11,6 +11,8 @@ import { OrderDirection } from '../types/operator-filters.js';
 import { TaskStateCounts } from '../types/task-state-counts.js';
 import { TaskResolver } from './task-resolver.js';
 
+type TaskConnection = InstanceType<typeof TaskResolver.listing.Connection>;
+
 const TaskGroupRead = createReadResolver({
   entity: TaskGroup,
   listing: { defaultOrder: [{ field: 'createdAt', direction: OrderDirection.DESC }] },
@@ -27,7 +29,11 @@ export class TaskGroupResolver extends TaskGroupRead {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     const visible = await ctx.access.visible(Task);
-    return TaskResolver.listing.list(ctx.em, { filter, first, after }, () => ({ $and: [{ taskGroupId: group.id }, visible()] }));
+    return ctx.loaders
+      .custom<string, TaskConnection>(`groupTasks:${JSON.stringify([filter, first, after])}`, (ids) =>
+        TaskResolver.listing.listEach(ctx.em, 'taskGroupId', ids, { filter, first, after }, visible),
+      )
+      .load(group.id);
   }
 
   @FieldResolver(() => TaskStateCounts, { description: 'How many of its tasks the caller may see are in each state.' })
