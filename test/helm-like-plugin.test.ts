@@ -90,3 +90,12 @@ it('refuses an index.yaml with a bad entry and stores nothing of it', async () =
   expect(helmRepository.latestVersion.number).toBe(0);
   expect(upstream.hits('/bad/fine-1.0.0.tgz')).toBe(0);
 });
+
+it('answers 404 for index.yaml while a distribution serves no repository', async () => {
+  const created = await runTask(t.client, 'mutation { createHelmDistribution(input: { name: "empty", basePath: "helm/empty" }) { id } }');
+  const { helmDistribution: { baseUrl } } = await t.client.data(
+    'query ($id: ID!) { helmDistribution(id: $id) { baseUrl } }', { id: created.createdResources[0] });
+  const res = await fetch(new URL('index.yaml', baseUrl));
+  expect(res.status).toBe(404);
+  expect(await res.json()).toMatchObject({ code: 'NOT_FOUND' });
+});
