@@ -39,7 +39,7 @@ async function servedIndex(baseUrl: string): Promise<{ apiVersion: string; entri
 }
 
 it('syncs charts from an index.yaml and serves them with an index.yaml of their own, newest version first', async () => {
-  const url = publishCharts([['redis', '1.0.0', 'redis one'], ['redis', '1.10.0', 'redis ten'], ['nginx', '2.0.0', 'nginx two']]);
+  const url = publishCharts([['redis', '1.0.0', 'redis one'], ['redis', '1.10.0', 'redis ten'], ['webapp', '2.0.0', 'webapp two']]);
   const { createHelmRemote: remote } = await t.client.data(
     'mutation ($input: CreateHelmRemoteInput!) { createHelmRemote(input: $input) { id } }', { input: { name: 'charts', url } });
   const { createHelmRepository: repo } = await t.client.data('mutation { createHelmRepository(input: { name: "charts" }) { id } }');
@@ -55,7 +55,7 @@ it('syncs charts from an index.yaml and serves them with an index.yaml of their 
 
   const index = await servedIndex(baseUrl);
   expect(index.apiVersion).toBe('v1');
-  expect(Object.keys(index.entries).sort()).toEqual(['nginx', 'redis']);
+  expect(Object.keys(index.entries).sort()).toEqual(['redis', 'webapp']);
   expect(index.entries.redis!.map((e) => e.version)).toEqual(['1.10.0', '1.0.0']);
   expect(index.entries.redis![0]).toMatchObject({ appVersion: 'app-1.10.0', digest: sha256('redis ten') });
   for (const entry of Object.values(index.entries).flat()) {

@@ -3,8 +3,8 @@ import { resolveAgainst } from '../core/download/urls.js';
 
 describe('resolving a URL found in upstream metadata against the URL it came from', () => {
   it('replaces the last segment of a base that names a file, as a browser would', () => {
-    expect(resolveAgainst('https://charts.example.org/stable/index.yaml', 'nginx-1.2.3.tgz'))
-      .toBe('https://charts.example.org/stable/nginx-1.2.3.tgz');
+    expect(resolveAgainst('https://charts.example.org/stable/index.yaml', 'mychart-1.2.3.tgz'))
+      .toBe('https://charts.example.org/stable/mychart-1.2.3.tgz');
     expect(resolveAgainst('https://example.org/repo/PULP_MANIFEST', '../other/a.txt')).toBe('https://example.org/other/a.txt');
     expect(resolveAgainst('https://example.org/repo/', 'dir/a%20b.txt?x=1')).toBe('https://example.org/repo/dir/a%20b.txt?x=1');
   });
