@@ -22,7 +22,7 @@ function entryOf(folder: string): string | null {
  * A plugin given by a path (anything with a `/`) rather than by name; a scoped package's name
  * (`@acme/larder-helm`) has a `/` too, but no path starts with `@`.
  */
-const isPath = (name: string) => name.includes('/') && !name.startsWith('@');
+export const isPath = (name: string) => name.includes('/') && !name.startsWith('@');
 
 /** Where a plugin named in LARDER_PLUGINS is: its entry file, or null for a folder without one. */
 type Located = { kind: 'folder' | 'package'; entry: string | null };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { projectRoot } from '../paths.js';
+import { isPath } from '../plugin/loader.js';
 
 /**
  * Where the scaffold commands may write: sources, never an installed copy. A Larder installed as a
@@ -20,7 +21,7 @@ export function checkoutRoot(root = projectRoot): string {
 
 /** The source folder of the plugin `migration:new` was given: its path, or a folder of the checkout's `plugins/`. */
 export function pluginSourceFolder(plugin: string): string {
-  if (plugin.includes('/') && !plugin.startsWith('@')) {
+  if (isPath(plugin)) {
     const folder = resolve(plugin);
     if (!installed(folder)) return folder;
   } else if (!installed(projectRoot) && existsSync(join(projectRoot, 'plugins', plugin))) {
