@@ -1,5 +1,6 @@
-import { sql, type WithEntityManager } from '../db/sql.js';
+import type { WithEntityManager } from '../db/sql.js';
 import { OBJECT_KINDS } from './objects.js';
+import { heldAssignments } from './visibility.js';
 
 /**
  * The objects a user holds roles on, directly or through a group, named as tasks name what they
@@ -17,11 +18,8 @@ export const NO_RESOURCES: HeldResources = { everything: false, resources: new S
 export const EVERY_RESOURCE: HeldResources = { everything: true, resources: new Set() };
 
 export async function heldResourcesOf(db: WithEntityManager, userId: string): Promise<HeldResources> {
-  const rows = await sql<{ resource: string | null }>(db,
-    `select case when ra.object_id is null then null else ra.object_kind || ':' || ra.object_id end as resource
-     from role_assignment ra
-     where ra.user_id = $1 or ra.group_id in (select gm.group_id from group_member gm where gm.user_id = $1)`,
-    [userId]);
+  const held = heldAssignments(`case when ra.object_id is null then null else ra.object_kind || ':' || ra.object_id end as resource`, userId, 'all');
+  const rows: Array<{ resource: string | null }> = await db.em.getConnection().execute(held.sql, held.params);
   return {
     everything: rows.some((r) => r.resource === null),
     resources: new Set(rows.flatMap((r) => (r.resource === null ? [] : [r.resource]))),

@@ -1,28 +1,31 @@
 import { raw } from '@mikro-orm/core';
 
+// Which rows of each table a user may see, as SQL conditions a listing adds to its query (never
+// fetched and then filtered).
+
 /**
- * Which rows of each table a user may see, as SQL conditions a listing adds to its query (never
- * fetched and then filtered). `granted` is the subquery of `what` of each role assignment on an
- * object that the user holds, directly or through a group: two index lookups, one per way of
- * holding a role (an `or` of the two would read every role assignment).
+ * `what` of each role assignment the user holds, directly or through a group (those on one object
+ * only, or also those granted globally): two index lookups, one per way of holding a role (an `or`
+ * of the two would read every role assignment). `?` placeholders.
  */
-function held(what: string, userId: string): { sql: string; params: unknown[] } {
+export function heldAssignments(what: string, userId: string, scope: 'objects' | 'all' = 'objects'): { sql: string; params: unknown[] } {
+  const onObjects = scope === 'objects' ? ' and ra.object_id is not null' : '';
   return {
-    sql: `select ${what} from role_assignment ra where ra.user_id = ? and ra.object_id is not null
+    sql: `select ${what} from role_assignment ra where ra.user_id = ?${onObjects}
       union all select ${what} from group_member gm join role_assignment ra on ra.group_id = gm.group_id
-      where gm.user_id = ? and ra.object_id is not null`,
+      where gm.user_id = ?${onObjects}`,
     params: [userId, userId],
   };
 }
 
 /** The ids of the objects the user holds any role on. */
 function grantedObjects(userId: string): { sql: string; params: unknown[] } {
-  return held('ra.object_id', userId);
+  return heldAssignments('ra.object_id', userId);
 }
 
 /** The resource names (`repository:<id>`) of those objects, as tasks reserve them. */
 function grantedResources(userId: string): { sql: string; params: unknown[] } {
-  const names = held(`ra.object_kind || ':' || ra.object_id`, userId);
+  const names = heldAssignments(`ra.object_kind || ':' || ra.object_id`, userId);
   return { sql: `array(${names.sql})`, params: names.params };
 }
 
