@@ -54,11 +54,11 @@ export class CallerAccess {
     return heldResourcesOf({ em: this.em }, this.caller.userId);
   }
 
-  /** The highest role the caller holds on one object, globally granted roles included (0: none). */
-  async rankOn(objectId: string): Promise<number> {
+  /** The highest role the caller holds on any of these objects, globally granted roles included (0: none), in one query. */
+  async rankOn(...objectIds: string[]): Promise<number> {
     if (!this.caller) return 0;
     if (this.caller.isAdmin) return rank(Role.OWNER);
-    return this.rankQuery('(ra.object_id = ? or ra.object_id is null)', [objectId]);
+    return this.rankQuery('(ra.object_id = any(?::uuid[]) or ra.object_id is null)', [objectIds]);
   }
 
   private async rankQuery(where: string, params: unknown[]): Promise<number> {

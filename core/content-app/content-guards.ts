@@ -74,8 +74,7 @@ export async function guardRefusal(rule: GuardRule, request: GuardedRequest): Pr
             : 'Downloads from this distribution need credentials: send "Authorization: Bearer <token>" or Basic credentials',
         };
       }
-      const viewer = rank(Role.VIEWER);
-      if ((await access.rankOn(request.distributionId)) >= viewer || (await access.rankOn(rule.guardId)) >= viewer) return null;
+      if ((await access.rankOn(request.distributionId, rule.guardId)) >= rank(Role.VIEWER)) return null;
       return forbidden('Downloads from this distribution need the viewer role on it or on its content guard');
     }
     case 'header': {
