@@ -37,8 +37,3 @@ export function signablePath(path: string): string | null {
   const trimmed = path.replace(/^\/+|\/+$/g, '');
   return trimmed === '' || isSafeRelativePath(trimmed) ? trimmed : null;
 }
-
-/** `path` as a URL path: each segment encoded, so the content app decodes it back to exactly `path`. */
-export function encodedPath(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
-}

@@ -1,4 +1,5 @@
 import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { encodedPath } from '../content/relative-path.js';
 import { inVersion } from '../content/version-content.js';
 import { versionFiles, type VersionFile } from '../content/version-files.js';
 import type { Content } from '../db/entities/content.js';
@@ -38,7 +39,7 @@ async function indexedUnits<C extends Content>(
   const contents = await request.em.find(options.contentType, inVersion(repositoryId, number) as FilterQuery<C>, { orderBy: options.orderBy });
   const units = new Map(contents.map((content): [string, IndexedUnit<C>] => [content.id, { content, files: [] }]));
   for await (const page of versionFiles(request.em, repositoryId, number)) {
-    for (const file of page) units.get(file.contentId)?.files.push({ ...file, href: file.relativePath.split('/').map(encodeURIComponent).join('/') });
+    for (const file of page) units.get(file.contentId)?.files.push({ ...file, href: encodedPath(file.relativePath) });
   }
   return [...units.values()];
 }

@@ -8,3 +8,8 @@ export function isSafeRelativePath(path: string): boolean {
   if (/[\\\u0000-\u001f\u007f]/.test(path)) return false;
   return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
+
+/** `path` as a URL path: each segment encoded, so that it decodes back to exactly `path`. */
+export function encodedPath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}

@@ -1,4 +1,4 @@
-import { isSafeRelativePath } from '../content/relative-path.js';
+import { encodedPath, isSafeRelativePath } from '../content/relative-path.js';
 import { DownloadError } from './download-errors.js';
 
 /**
@@ -33,7 +33,7 @@ export function resolveUrl(base: string, relativePath: string): string {
   }
   url.search = '';
   if (!url.pathname.endsWith('/')) url.pathname += '/';
-  url.pathname += relativePath.split('/').map(encodeURIComponent).join('/');
+  url.pathname += encodedPath(relativePath);
   return url.href;
 }
 

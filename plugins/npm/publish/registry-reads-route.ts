@@ -1,4 +1,4 @@
-import type { HttpRoute } from '../../../core/plugin-api.js';
+import { CONTENT_PREFIX, type HttpRoute } from '../../../core/plugin-api.js';
 import { answerAccount } from '../accounts/answer-account.js';
 import { PUBLISH_PREFIX } from './publish-address.js';
 
@@ -13,7 +13,7 @@ export const registryReadsRoute: HttpRoute = {
   async handle(req, res, ctx) {
     if (await answerAccount(req, res, ctx, PUBLISH_PREFIX)) return;
     const url = new URL(req.url ?? '/', 'http://x');
-    res.writeHead(307, { location: `/content/${url.pathname.slice(PUBLISH_PREFIX.length)}${url.search}` });
+    res.writeHead(307, { location: `${CONTENT_PREFIX}${url.pathname.slice(PUBLISH_PREFIX.length)}${url.search}` });
     res.end();
   },
 };
