@@ -106,12 +106,7 @@ export async function migrationNew(serverUrl: string, pluginName: string, what: 
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  let folder: string;
-  try {
-    folder = pluginSourceFolder(pluginName);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  const folder = pluginSourceFolder(pluginName);
   const written = await writeMigration(serverUrl, plugin, what, join(folder, 'migrations'));
   if (!written) return `the ${plugin.name} plugin's migrations make everything its entities need: nothing to write`;
   const path = relative(process.cwd(), written.file);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { ConfigError } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { isPath } from '../plugin/loader.js';
 
@@ -11,12 +12,12 @@ import { isPath } from '../plugin/loader.js';
 const installed = (folder: string) => folder.split(sep).includes('node_modules');
 
 /** The Larder checkout `new-plugin` writes `plugins/<name>/` into. */
-export function checkoutRoot(root = projectRoot): string {
-  if (installed(root)) {
-    throw new Error(`this larder is an installed package (${root}), and new-plugin writes plugins/<name>/ into a checkout of Larder: `
+export function checkoutRoot(): string {
+  if (installed(projectRoot)) {
+    throw new Error(`this larder is an installed package (${projectRoot}), and new-plugin writes plugins/<name>/ into a checkout of Larder: `
       + 'write the plugin in a checkout (git clone, npm ci, npm run new-plugin) and pack it as a package of its own (docs/plugins.md)');
   }
-  return root;
+  return projectRoot;
 }
 
 /** The source folder of the plugin `migration:new` was given: its path, or a folder of the checkout's `plugins/`. */
@@ -27,5 +28,5 @@ export function pluginSourceFolder(plugin: string): string {
   } else if (!installed(projectRoot) && existsSync(join(projectRoot, 'plugins', plugin))) {
     return join(projectRoot, 'plugins', plugin);
   }
-  throw new Error(`"${plugin}" is installed, not sources: name the folder of the plugin's sources instead, e.g. migration:new ./my-plugin <what>`);
+  throw new ConfigError(`"${plugin}" is installed, not sources: name the folder of the plugin's sources instead, e.g. migration:new ./my-plugin <what>`);
 }
