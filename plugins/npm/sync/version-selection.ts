@@ -47,24 +47,24 @@ export async function selectVersions(specs: readonly PackageSpec[], followDepend
     await prefetch(dependents.flatMap((d) => d.dependencies.filter((dep) => dep.wanted !== null).map((dep) => dep.name)), packument);
     // Resolved first and loaded a packument at a time (one read of each for the round), then
     // taken in order: the first failure, a resolution's or a version's, is the one reported.
-    const picks: Array<Pick | { failure: unknown }> = [];
-    resolving: for (const { dependent, dependencies } of dependents) {
-      for (const dependency of dependencies) {
-        try {
+    const picks: Pick[] = [];
+    let failure: unknown = null;
+    try {
+      for (const { dependent, dependencies } of dependents) {
+        for (const dependency of dependencies) {
           const pick = await resolve(dependent, dependency, packument);
           if (pick) picks.push(pick);
-        } catch (failure) {
-          picks.push({ failure });
-          break resolving;
         }
       }
+    } catch (error) {
+      failure = error;
     }
-    await loadPicks(picks.filter((p): p is Pick => 'from' in p));
+    await loadPicks(picks);
     for (const pick of picks) {
-      if ('failure' in pick) throw pick.failure;
       const added = take(pick.from, pick.version);
       if (added) next.push(added);
     }
+    if (failure !== null) throw failure;
   }
   return { versions: [...taken.values()], distTags };
 }
