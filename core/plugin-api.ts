@@ -23,7 +23,7 @@ export { Role } from './access/roles.js';
 export type { CallerAccess } from './access/access.js';
 export { BadCredentials, type Caller } from './access/caller.js';
 export { issueApiToken, type IssuedApiToken } from './access/issue-api-token.js';
-export { CHALLENGE, signedIn } from './server/route-auth.js';
+export { CHALLENGE, sendUnauthenticated, signedIn } from './server/route-auth.js';
 export type { GraphQLContext, ApiServices } from './graphql/context.js';
 export { apiError, badInput, conflict, forbidden, notFound, type ErrorCode } from './graphql/errors.js';
 export { isUuid } from './db/uuid7.js';

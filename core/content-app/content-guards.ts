@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallerAccess } from '../access/access.js';
 import { rank, Role } from '../access/roles.js';
 import { sendError } from '../server/json-response.js';
-import { CHALLENGE } from '../server/route-auth.js';
+import { sendUnauthenticated, unauthenticatedMessage } from '../server/route-auth.js';
 import { validSignature } from './signed-urls.js';
 
 /** A distribution's content guard as the content app checks it: read with the distribution, remembered with it. */
@@ -68,11 +68,7 @@ export async function guardRefusal(rule: GuardRule, request: GuardedRequest): Pr
     case 'rbac': {
       const access = await request.access();
       if (!access.caller) {
-        return {
-          status: 401, code: 'UNAUTHENTICATED', message: access.refused
-            ? `The credentials were refused: ${access.refused}`
-            : 'Downloads from this distribution need credentials: send "Authorization: Bearer <token>" or Basic credentials',
-        };
+        return { status: 401, code: 'UNAUTHENTICATED', message: unauthenticatedMessage(access, 'Downloads from this distribution need credentials') };
       }
       if ((await access.rankOn(request.distributionId, rule.guardId)) >= rank(Role.VIEWER)) return null;
       return forbidden('Downloads from this distribution need the viewer role on it or on its content guard');
@@ -94,6 +90,6 @@ export async function guardRefusal(rule: GuardRule, request: GuardedRequest): Pr
 
 /** A refusal, with the challenge a client answers with credentials. */
 export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
-  if (refusal.status === 401) res.setHeader('www-authenticate', CHALLENGE);
-  sendError(res, refusal.status, refusal.code, refusal.message);
+  if (refusal.status === 401) sendUnauthenticated(res, refusal.message);
+  else sendError(res, refusal.status, refusal.code, refusal.message);
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  BadCredentials, CHALLENGE, issueApiToken, readBody, sendError, sendJson, TooLarge, type Caller, type RouteContext,
+  BadCredentials, issueApiToken, readBody, sendError, sendJson, sendUnauthenticated, TooLarge, type Caller, type RouteContext,
 } from '../../../core/plugin-api.js';
 
 /** A login document is a name and a password with a few fields of CouchDB's; nothing near this size. */
@@ -39,10 +39,7 @@ export async function login(req: IncomingMessage, res: ServerResponse, ctx: Rout
   const given = await credentials(req, username);
   if ('refusal' in given) return sendError(res, 400, 'BAD_REQUEST', given.refusal);
   const caller = await signIn(ctx, username, given.password);
-  if (!caller) {
-    res.setHeader('www-authenticate', CHALLENGE);
-    return sendError(res, 401, 'UNAUTHENTICATED', 'Unknown user or wrong password');
-  }
+  if (!caller) return sendUnauthenticated(res, 'Unknown user or wrong password');
   const { secret } = await issueApiToken(ctx.em, caller.userId, { name: `npm login at ${registryPath}` });
   res.setHeader('cache-control', 'no-store');
   sendJson(res, 201, { ok: true, id: `org.couchdb.user:${caller.username}`, token: secret });
