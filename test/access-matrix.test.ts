@@ -10,7 +10,7 @@ import { publishDocument } from '../plugins/npm/test/support/publish-document.js
 import { packTarball } from '../plugins/npm/test/support/tarball.js';
 import { runTask, uploadArtifact } from './support/content.js';
 import type { GraphQLClient, GraphQLResponse } from './support/graphql-client.js';
-import { makeUser, tokenFor, type TestUser } from './support/identities.js';
+import { grantRole, makeUser, tokenFor, type TestUser } from './support/identities.js';
 import { Fixtures, type Maker, type ObjectSet } from './support/object-fixtures.js';
 import { argumentsFor, documentOf, rootOperations, subjectOf, type Operation, type ValueSource } from './support/schema-operations.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
@@ -197,10 +197,7 @@ async function makeAll(set: ObjectSet, ops: Operation[]): Promise<void> {
 
 const ROLES = [Role.VIEWER, Role.CONTRIBUTOR, Role.OWNER];
 
-async function grant(user: TestUser, role: Role, objectId?: string): Promise<void> {
-  await t.client.data('mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }',
-    { input: { role: role.toUpperCase(), userId: user.id, objectId: objectId ?? null } });
-}
+const grant = (user: TestUser, role: Role, objectId?: string) => grantRole(t.client, user, role.toUpperCase(), objectId);
 
 async function grantOnRoleHolders(set: ObjectSet, user: TestUser, role: Role): Promise<void> {
   const objects = (await set.all()).filter((o) => ROLE_HOLDERS.has(o.type));

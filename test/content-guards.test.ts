@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFile, runTask } from './support/content.js';
 import { FileRepositorySteps } from './support/file-repository.js';
 import { basic, type GraphQLClient } from './support/graphql-client.js';
-import { makeUser, type TestUser } from './support/identities.js';
+import { grantRole, makeUser, type TestUser } from './support/identities.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
 import { until } from './support/wait.js';
 
@@ -42,10 +42,7 @@ async function setGuard(client: GraphQLClient, distributionId: string, guardId: 
     { id: distributionId, input: { contentGuardId: guardId } });
 }
 
-async function grant(user: TestUser, role: 'VIEWER' | 'CONTRIBUTOR' | 'OWNER', objectId?: string): Promise<void> {
-  await t.client.data('mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }',
-    { input: { role, userId: user.id, objectId: objectId ?? null } });
-}
+const grant = (user: TestUser, role: 'VIEWER' | 'CONTRIBUTOR' | 'OWNER', objectId?: string) => grantRole(t.client, user, role, objectId);
 
 async function download(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers });

@@ -21,3 +21,5 @@ export { serve } from './support/upstream.js';
 export { spawnLarder } from './support/larder-process.js';
 /** Makes a user (as admin) with a token of theirs and a client signed in by it: `await makeUser(t.client, 'alice')`. */
 export { makeUser, type TestUser } from './support/identities.js';
+/** Grants a role to a user (as admin): `await grantRole(t.client, alice, 'VIEWER', repositoryId)`. */
+export { grantRole } from './support/identities.js';

@@ -26,6 +26,12 @@ export async function makeUser(admin: GraphQLClient, username: string, options: 
   return { id: createUser.id, username, password, ...created, client: admin.as(`Bearer ${created.token}`) };
 }
 
+/** Grants `role` (`VIEWER`, `CONTRIBUTOR`, `OWNER`) to a user, on one object or (no `objectId`) on every object. */
+export async function grantRole(admin: GraphQLClient, user: { id: string }, role: string, objectId?: string): Promise<void> {
+  await admin.data('mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }',
+    { input: { role, userId: user.id, objectId: objectId ?? null } });
+}
+
 /** A new token of the client's user. */
 export async function tokenFor(client: GraphQLClient, expiresAt?: Date): Promise<{ token: string; tokenId: string }> {
   const { createApiToken } = await client.data<{ createApiToken: { secret: string; token: { id: string } } }>(

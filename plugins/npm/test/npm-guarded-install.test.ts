@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeUser, runTask, startTestLarder, type TestLarder, type TestUser } from '../../../test/plugin-testing.js';
+import { grantRole, makeUser, runTask, startTestLarder, type TestLarder, type TestUser } from '../../../test/plugin-testing.js';
 import { NpmCli } from './support/npm-cli.js';
 import { NpmSteps } from './support/npm-steps.js';
 
@@ -10,9 +10,7 @@ let installFrom: string;
 let reader: TestUser;
 let outsider: TestUser;
 
-async function grant(role: string, user: TestUser, objectId: string): Promise<void> {
-  await t.client.data(`mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }`, { input: { role, userId: user.id, objectId } });
-}
+const grant = (role: string, user: TestUser, objectId: string) => grantRole(t.client, user, role, objectId);
 
 beforeAll(async () => {
   t = await startTestLarder();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeUser, startTestLarder, type TestLarder, type TestUser } from '../../../test/plugin-testing.js';
+import { grantRole, makeUser, startTestLarder, type TestLarder, type TestUser } from '../../../test/plugin-testing.js';
 import { NpmCli } from './support/npm-cli.js';
 import { NpmSteps } from './support/npm-steps.js';
 
@@ -19,8 +19,7 @@ beforeAll(async () => {
   installFrom = await steps.distribute('team', 'npm/team', repo);
   publishTo = `${t.client.url}/npm/npm/team/`;
   alice = await makeUser(t.client, 'alice');
-  await t.client.data(`mutation ($input: RoleAssignmentInput!) { grantRole(input: $input) { id } }`,
-    { input: { role: 'CONTRIBUTOR', userId: alice.id, objectId: repo } });
+  await grantRole(t.client, alice, 'CONTRIBUTOR', repo);
 });
 afterAll(async () => {
   await t?.stop();
