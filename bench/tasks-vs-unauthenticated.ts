@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase } from '../test/support/database.js';
-import { basic, GraphQLClient } from '../test/support/graphql-client.js';
-import { makeUser, tokenFor } from '../test/support/identities.js';
+import { adminClient, makeUser } from '../test/support/identities.js';
 import { spawnNode, type LarderProcess } from '../test/support/larder-process.js';
 import { deleteRedisKeys } from '../test/support/test-larder.js';
 import { buildCommit } from './support/commit-build.js';
@@ -93,7 +92,7 @@ async function startToday(): Promise<Side> {
   const adminPassword = randomBytes(12).toString('hex');
   const { url, side } = await startLarder(join('dist', 'core', 'main.js'), { LARDER_ADMIN_PASSWORD: adminPassword });
   try {
-    const admin = new GraphQLClient(url, `Bearer ${(await tokenFor(new GraphQLClient(url, basic('admin', adminPassword)))).token}`);
+    const admin = await adminClient(url, adminPassword);
     const user = await makeUser(admin, 'dispatcher');
     await Promise.all([admin.close(), user.client.close()]);
     return { ...side, endpoint: `${url}/graphql`, headers: { authorization: `Bearer ${user.token}` } };

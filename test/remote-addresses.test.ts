@@ -9,6 +9,7 @@ import { isPublicAddress } from '../core/download/public-addresses.js';
 import { sha256 } from './support/content.js';
 import { FileRepositorySteps } from './support/file-repository.js';
 import { FileTree } from './support/file-tree.js';
+import { LOOPBACK_NETWORKS } from './support/identities.js';
 import { spawnLarder, spawnLarderWithHosts, type LarderProcess } from './support/larder-process.js';
 import { startTestLarder, type TestLarder } from './support/test-larder.js';
 import type { TaskView } from './support/tasks.js';
@@ -57,8 +58,6 @@ describe('the public internet', () => {
     }
   });
 });
-
-const LOOPBACK = '127.0.0.0/8,::1/128';
 
 let t: TestLarder;
 let steps: FileRepositorySteps;
@@ -131,7 +130,7 @@ describe('a remote on loopback', () => {
       expect(new Set(Object.values(answers)).size, JSON.stringify(answers)).toBe(1);
       expect(upstream.connections).toBe(connections);
 
-      const { task, repository } = await withWorker(LOOPBACK, () => syncFrom(tree.url));
+      const { task, repository } = await withWorker(LOOPBACK_NETWORKS, () => syncFrom(tree.url));
       expect(task.state).toBe('COMPLETED');
       expect((await steps.latest(repository)).number).toBe(1);
     } finally {
@@ -175,7 +174,7 @@ describe('a remote on loopback', () => {
     await refusing.stop();
     expect(upstream.connections).toBe(connections);
 
-    const allowing = await worker(LOOPBACK);
+    const allowing = await worker(LOOPBACK_NETWORKS);
     expect((await syncFrom(byName)).task.state).toBe('COMPLETED');
     await allowing.stop();
   });
@@ -198,13 +197,13 @@ describe('a file still upstream', () => {
     const files = new FileTree(upstream, '/upstream-files/').set('large.bin', large).set('small.txt', small).set('wrong.bin', large);
     upstream.route('/upstream-files/large.bin', rangeAbuser(large));
     upstream.route('/upstream-files/small.txt', rangeAbuser(small));
-    await withWorker(LOOPBACK, async () => {
+    await withWorker(LOOPBACK_NETWORKS, async () => {
       const { task, repository } = await syncFrom(files.url, { policy: 'ON_DEMAND' });
       expect(task.state).toBe('COMPLETED');
       contentUrl = await steps.distribute('upstream-files', 'upstream-files', { repositoryId: repository });
     });
     files.set('wrong.bin', Buffer.from(large.map((byte, i) => (i === large.length - 1 ? byte ^ 1 : byte))));
-    api = await t.spawn('api', { LARDER_ALLOWED_REMOTE_NETWORKS: LOOPBACK });
+    api = await t.spawn('api', { LARDER_ALLOWED_REMOTE_NETWORKS: LOOPBACK_NETWORKS });
     apiUrl = await api.url;
   });
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '../../test/support/database.js';
-import { basic, GraphQLClient } from '../../test/support/graphql-client.js';
-import { tokenFor } from '../../test/support/identities.js';
+import type { GraphQLClient } from '../../test/support/graphql-client.js';
+import { adminClient, LOOPBACK_NETWORKS } from '../../test/support/identities.js';
 import { spawnLarder } from '../../test/support/larder-process.js';
 import { deleteRedisKeys } from '../../test/support/test-larder.js';
 
@@ -30,7 +30,7 @@ export async function startFreshLarder(env: Record<string, string> = {}): Promis
     DATABASE_URL: database.url, REDIS_URL, LARDER_REDIS_PREFIX: prefix, LARDER_HOME: home, STORAGE_PATH: join(home, 'storage'),
     PORT: '0', LOG_LEVEL: 'info', LARDER_ADMIN_PASSWORD: adminPassword,
     // Benchmarks sync from servers on loopback, which remotes reach only when allowed.
-    LARDER_ALLOWED_REMOTE_NETWORKS: '127.0.0.0/8,::1/128', ...env,
+    LARDER_ALLOWED_REMOTE_NETWORKS: LOOPBACK_NETWORKS, ...env,
   });
   const cleanUp = async () => {
     await child.stop();
@@ -41,7 +41,7 @@ export async function startFreshLarder(env: Record<string, string> = {}): Promis
   let client: GraphQLClient;
   try {
     const url = await child.url;
-    client = new GraphQLClient(url, `Bearer ${(await tokenFor(new GraphQLClient(url, basic('admin', adminPassword)))).token}`);
+    client = await adminClient(url, adminPassword);
   } catch (error) {
     await cleanUp();
     throw error;

@@ -32,6 +32,14 @@ export async function grantRole(admin: GraphQLClient, user: { id: string }, role
     { input: { role, userId: user.id, objectId: objectId ?? null } });
 }
 
+/** A client of the admin, signed in once with their password and then by a token of theirs. */
+export async function adminClient(url: string, password: string): Promise<GraphQLClient> {
+  return new GraphQLClient(url, `Bearer ${(await tokenFor(new GraphQLClient(url, basic('admin', password)))).token}`);
+}
+
+/** Where tests and benchmarks serve upstreams: remotes reach loopback only when LARDER_ALLOWED_REMOTE_NETWORKS says so. */
+export const LOOPBACK_NETWORKS = '127.0.0.0/8,::1/128';
+
 /** A new token of the client's user. */
 export async function tokenFor(client: GraphQLClient, expiresAt?: Date): Promise<{ token: string; tokenId: string }> {
   const { createApiToken } = await client.data<{ createApiToken: { secret: string; token: { id: string } } }>(

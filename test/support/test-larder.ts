@@ -7,8 +7,8 @@ import pg from 'pg';
 import { startLarder, type RunningLarder } from '../../core/app.js';
 import { loadConfig } from '../../core/config.js';
 import { createTestDatabase } from './database.js';
-import { basic, GraphQLClient } from './graphql-client.js';
-import { tokenFor } from './identities.js';
+import { GraphQLClient } from './graphql-client.js';
+import { adminClient, LOOPBACK_NETWORKS } from './identities.js';
 import { spawnLarder, spawnLarderContained, type LarderProcess } from './larder-process.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -106,7 +106,7 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     LARDER_DB_POOL: '5',
     LARDER_SHUTDOWN_GRACE_MS: '1000',
     // Tests sync from servers on loopback, which remotes reach only when allowed (a test may set it to '').
-    LARDER_ALLOWED_REMOTE_NETWORKS: '127.0.0.0/8,::1/128',
+    LARDER_ALLOWED_REMOTE_NETWORKS: LOOPBACK_NETWORKS,
     ...options.env,
   };
   const larder = await startLarder(
@@ -114,8 +114,7 @@ export async function startTestLarder(options: TestLarderOptions = {}): Promise<
     { api: true, worker: (options.workers ?? 1) > 0 },
     true,
   );
-  const { token } = await tokenFor(new GraphQLClient(larder.url!, basic('admin', env.LARDER_ADMIN_PASSWORD!)));
-  const client = new GraphQLClient(larder.url!, `Bearer ${token}`);
+  const client = await adminClient(larder.url!, env.LARDER_ADMIN_PASSWORD!);
   const pool = new pg.Pool({ connectionString: database.url, max: 3 });
   // An idle connection that dies is replaced on the next query (queries report their own errors).
   // It happens at teardown: pool.end() resolves before its connections have closed, and the forced
