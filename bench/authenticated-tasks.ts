@@ -8,7 +8,7 @@ import { KeepAlivePost } from './support/keep-alive-post.js';
 import { abba, inParallel, percentile, report, round2 } from './support/measure.js';
 import { cpuMs } from './support/process-cpu.js';
 import { countStatements, type StatementCounter } from './support/statement-counter.js';
-import { allFinished, databaseNow } from './support/tasks-finished.js';
+import { allFinished, databaseNow, endToEndSeconds } from './support/tasks-finished.js';
 
 /**
  * What authenticating every request costs task dispatch. A user (not an admin) dispatches N
@@ -94,13 +94,7 @@ async function round(t: TestLarder, apiPid: number, send: Send): Promise<Round> 
 async function dispatchRound(t: TestLarder, apiPid: number, send: Send): Promise<Round & { endToEndS: number }> {
   const since = await databaseNow(t.sql);
   const measured = await round(t, apiPid, send);
-  await allFinished(t.sql, since);
-  const [row] = await t.sql<{ completed: number; seconds: number }>(
-    `select count(*) filter (where state = 'COMPLETED')::int as completed,
-            extract(epoch from max(finished_at) - min(created_at))::float8 as seconds
-     from task where created_at >= $1`, [since]);
-  if (row!.completed !== N) throw new Error(`${N - row!.completed} of ${N} tasks did not complete`);
-  return { ...measured, endToEndS: row!.seconds };
+  return { ...measured, endToEndS: await endToEndSeconds(t.sql, since, N) };
 }
 
 interface Sides {

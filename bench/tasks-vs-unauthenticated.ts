@@ -11,7 +11,7 @@ import { deleteRedisKeys } from '../test/support/test-larder.js';
 import { buildCommit } from './support/commit-build.js';
 import { KeepAlivePost } from './support/keep-alive-post.js';
 import { abba, inParallel, percentile, report, round2 } from './support/measure.js';
-import { allFinished, databaseNow } from './support/tasks-finished.js';
+import { databaseNow, endToEndSeconds } from './support/tasks-finished.js';
 
 /**
  * Task throughput through GraphQL with a Bearer token beside what it was before users existed
@@ -132,13 +132,7 @@ async function dispatchRound(http: KeepAlivePost, side: Side, count: number): Pr
     latencies.push(performance.now() - sent);
   });
   const wallMs = performance.now() - started;
-  await allFinished(side.sql, since);
-  const [row] = await side.sql<{ completed: number; seconds: number }>(
-    `select count(*) filter (where state = 'COMPLETED')::int as completed,
-            extract(epoch from max(finished_at) - min(created_at))::float8 as seconds
-     from task where created_at >= $1`, [since]);
-  if (row!.completed !== count) throw new Error(`${count - row!.completed} of ${count} tasks did not complete`);
-  return { wallMs, latencies, endToEndS: row!.seconds };
+  return { wallMs, latencies, endToEndS: await endToEndSeconds(side.sql, since, count) };
 }
 
 const build = await buildCommit(BASELINE_COMMIT);

@@ -17,3 +17,17 @@ export function allFinished(sql: Sql, since: Date): Promise<true> {
     return !busy;
   }, 600_000) as Promise<true>;
 }
+
+/**
+ * Waits until the tasks made since `since` are finished, checks that all `expected` completed, and
+ * answers how long they took end to end: first created to last finished, by the database's clock, s.
+ */
+export async function endToEndSeconds(sql: Sql, since: Date, expected: number): Promise<number> {
+  await allFinished(sql, since);
+  const [row] = await sql<{ completed: number; seconds: number }>(
+    `select count(*) filter (where state = 'COMPLETED')::int as completed,
+            extract(epoch from max(finished_at) - min(created_at))::float8 as seconds
+     from task where created_at >= $1`, [since]);
+  if (row!.completed !== expected) throw new Error(`${expected - row!.completed} of ${expected} tasks did not complete`);
+  return row!.seconds;
+}
