@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { hashPassword } from './passwords.js';
 
 /** Where a generated admin password is kept for the embedded quick start. */
-export function adminPasswordFile(home: string): string {
+function adminPasswordFile(home: string): string {
   return join(home, 'admin-password');
 }
 

@@ -19,11 +19,6 @@ export function rank(role: Role): number {
   return RANK[role];
 }
 
-/** The roles that include `role` (`viewer` → all three). */
-export function rolesIncluding(role: Role): Role[] {
-  return Object.values(Role).filter((r) => RANK[r] >= RANK[role]);
-}
-
 /** What each role lets one do, as `myPermissions` names it. */
 const PERMISSIONS: Record<Role, string[]> = {
   [Role.VIEWER]: ['view', 'list', 'download'],

@@ -1,5 +1,4 @@
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { actingAs } from '../access/acting-user.js';
 import type { AccessRule } from '../access/rules.js';
 import { ExpectedFailure } from '../expected-failure.js';
 import type { GraphQLContext } from './context.js';
@@ -27,7 +26,7 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
       const guard = (run: Resolver): Resolver => async (source, args, ctx, info) => {
         try {
           const permission = await ctx.access.decide(rule, args, ctx.em, type);
-          return await actingAs({ userId: ctx.access.userId, permission }, () => run(source, args, ctx, info));
+          return await ctx.access.act(permission, () => run(source, args, ctx, info));
         } catch (error) {
           throw error instanceof ExpectedFailure ? apiError(error.code as ErrorCode, error.message, { ...error.details }) : error;
         }

@@ -15,7 +15,7 @@ function currentKey(): Buffer {
   return key;
 }
 
-export function isSealed(value: string): boolean {
+function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
 }
 

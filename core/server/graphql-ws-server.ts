@@ -19,7 +19,7 @@ export interface ConnectionLimits {
 }
 
 /** The close code of a client that read too slowly: what waited for it passed LARDER_WS_MAX_BUFFERED_BYTES. */
-export const SLOW_CONSUMER = 4008;
+const SLOW_CONSUMER = 4008;
 
 /** How often a connection is pinged; one that has not answered by the next ping is ended. */
 const KEEP_ALIVE_MS = 12_000;

@@ -71,7 +71,7 @@ export class TaskGroupResolver extends TaskGroupRead {
         throw forbidden("Cancelling the group needs the permission each of its tasks' dispatch needed, and one of its unfinished tasks is not yours to cancel");
       }
     }
-    const cancelled = isUuid(id) ? await ctx.services.lifecycle.cancelGroup(id) : null;
+    const cancelled = await ctx.services.lifecycle.cancelGroup(id);
     if (cancelled === null) throw notFound('TaskGroup', id);
     if (!cancelled) throw conflict(`Task group ${id} has no unfinished task to cancel`);
     return ctx.em.fork().findOneOrFail(TaskGroup, { id });
