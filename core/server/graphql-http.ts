@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context.js';
-import { closeAfterRefusal, declaredOver, readBody, TooLarge } from './read-body.js';
+import { closeAfterRefusal, readBody, TooLarge } from './read-body.js';
 
 /**
  * `POST /graphql` (and GET for queries) through Apollo's transport-neutral entry point; a body over
@@ -25,7 +25,6 @@ export async function handleGraphQLHttp(
   }
   let body: unknown;
   try {
-    if (declaredOver(req, maxBodyBytes)) throw new TooLarge();
     const raw = await readBody(req, maxBodyBytes);
     body = raw.length > 0 && headers.get('content-type')?.includes('json') ? JSON.parse(raw.toString('utf8')) : undefined;
   } catch (error) {

@@ -3,8 +3,9 @@ import { Transform, type Readable } from 'node:stream';
 
 export class TooLarge extends Error {}
 
-/** Reads a request body of at most `limit` bytes. */
+/** Reads a request body of at most `limit` bytes: TooLarge before a byte is read when Content-Length says more. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  if (declaredOver(req, limit)) throw new TooLarge(`body over ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
