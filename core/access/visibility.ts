@@ -37,9 +37,7 @@ function conditionFor(table: string, userId: string, global: boolean): { sql: (a
   const granted = grantedObjects(userId);
   const resources = grantedResources(userId);
   // The granted ids as one array, made once per query: the table is then read by its index for
-  // just those ids, however many rows it holds. MikroORM writes a raw condition as `(…) = true`,
-  // which keeps PostgreSQL from making `in (subquery)` a semi-join: that was a filter on every
-  // row a page or a count read (a page of a user's 100 repositories among 10,000 read them all).
+  // just those ids, however many rows it holds.
   const byRepository = (column: string) => ({ sql: (a: string) => `${a}.${column} = any(array(${granted.sql}))`, params: granted.params });
   switch (table) {
     case 'repository': case 'remote': case 'distribution': case 'content_guard':
@@ -92,6 +90,9 @@ export function visibleRows(table: string, userId: string, admin: boolean, globa
   if (admin && !own) return () => ({});
   const condition = conditionFor(table, userId, global);
   if (condition === null) return () => ({});
-  if (condition === undefined) return () => ({ [raw('false')]: true });
-  return () => ({ [raw((alias: string) => `(${condition.sql(alias)})`, condition.params)]: true });
+  // A raw key with `[]` is written as the bare condition. With `true` MikroORM writes `(…) = true`,
+  // which keeps PostgreSQL from making an `in (subquery)` a semi-join: every row a page or a count
+  // read was filtered (counting a user's content read all 200,000 rows: 23 ms, against 1.3 ms).
+  if (condition === undefined) return () => ({ [raw('false')]: [] });
+  return () => ({ [raw((alias: string) => `(${condition.sql(alias)})`, condition.params)]: [] });
 }
