@@ -32,6 +32,7 @@ const RELEASED: Record<string, string> = {
   'core-0011-content-guards': 'b822ae7421afe833bc17d85c32b3996ac7311f37067225da14f749a6531c1e8a',
   'core-0012-artifact-holders': '8020d1e3fd8535db3c7509e2117c99d5993f75dbf2645fa678241f30014232fa',
   'core-0013-token-lookup': 'dd9b16048f738acac159c8839302760368f10fa0b8ef1624c95388fb91a782fc',
+  'core-0014-group-member-index': '05f4a5b441e61888cd083809ec028c4218aa8bc3c61c4a8db6fa96c9c91f1936',
   'file-0001-columns': 'eb8d7ce28fa3a7151201fffa88f41fbbdc9568d74094b5ee5e01e527136d4ec8',
   'npm-0001-columns': '3a6dd07297c87163d2b54fc96a9130509f4feb9912be6809b56704cc584618fd',
 };

@@ -11,6 +11,7 @@ import { WriteFencing } from './0009-write-fencing.js';
 import { Identity } from './0010-identity.js';
 import { ArtifactHolders } from './0012-artifact-holders.js';
 import { TokenLookup } from './0013-token-lookup.js';
+import { GroupMemberIndex } from './0014-group-member-index.js';
 import { ContentGuards } from './0011-content-guards.js';
 
 export const coreMigrations: MigrationObject[] = [
@@ -27,4 +28,5 @@ export const coreMigrations: MigrationObject[] = [
   { name: 'core-0011-content-guards', class: ContentGuards },
   { name: 'core-0012-artifact-holders', class: ArtifactHolders },
   { name: 'core-0013-token-lookup', class: TokenLookup },
+  { name: 'core-0014-group-member-index', class: GroupMemberIndex },
 ];
