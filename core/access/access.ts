@@ -9,7 +9,7 @@ import { EVERY_RESOURCE, heldResourcesOf, NO_RESOURCES, type HeldResources } fro
 import { TaskDetails } from './task-details.js';
 import { rank, Role } from './roles.js';
 import type { AccessRule, ObjectRef } from './rules.js';
-import { visibleRows } from './visibility.js';
+import { seenThroughRoles, visibleRows } from './visibility.js';
 
 const RANK_SQL = `coalesce(max(case ra.role when 'viewer' then 1 when 'contributor' then 2 when 'owner' then 3 end), 0)::int as rank`;
 /** A user id no user has: what an anonymous caller holds roles and memberships as. */
@@ -74,7 +74,7 @@ export class CallerAccess {
 
   async visibleIn(table: string): Promise<() => object> {
     if (!this.caller) return visibleRows(table, NO_ONE, false, false);
-    const global = this.caller.isAdmin ? false : (await this.globalRank()) >= rank(Role.VIEWER);
+    const global = !this.caller.isAdmin && seenThroughRoles(table) && (await this.globalRank()) >= rank(Role.VIEWER);
     return visibleRows(table, this.caller.userId, this.caller.isAdmin, global);
   }
 

@@ -29,6 +29,16 @@ function grantedResources(userId: string): { sql: string; params: unknown[] } {
   return { sql: `array(${names.sql})`, params: names.params };
 }
 
+/** Tables whose rows are seen through roles on objects, so that a role granted on every object shows them all. */
+const SEEN_THROUGH_ROLES = new Set([
+  'repository', 'remote', 'distribution', 'content_guard', 'repository_version', 'publication', 'content', 'artifact', 'task', 'task_group',
+]);
+
+/** Whether a role granted on every object changes what a user sees of `table` (else it need not be read). */
+export function seenThroughRoles(table: string): boolean {
+  return SEEN_THROUGH_ROLES.has(table);
+}
+
 /**
  * The condition for one table, or undefined for a table with no rule here (only admins see it).
  * `global`: the user holds a role on every object, so everything role-governed is visible.
