@@ -1,7 +1,6 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { seal } from './secret-box.js';
-import { SecretMap, SecretText } from './secret-types.js';
+import { sealedAs } from './secret-types.js';
 
 /**
  * The input with its secret fields (those stored sealed) sealed already: what a create or update
@@ -9,12 +8,5 @@ import { SecretMap, SecretText } from './secret-types.js';
  */
 export function sealSecretInput(em: EntityManager, entity: EntityClass<object>, input: Record<string, unknown>): Record<string, unknown> {
   const properties = em.getMetadata().get(entity.name).properties as Record<string, { customType?: unknown } | undefined>;
-  return Object.fromEntries(Object.entries(input).map(([name, value]) => {
-    const type = properties[name]?.customType;
-    if (typeof value === 'string' && type instanceof SecretText) return [name, seal(value)];
-    if (value && typeof value === 'object' && type instanceof SecretMap) {
-      return [name, Object.fromEntries(Object.entries(value as Record<string, string>).map(([key, text]) => [key, seal(String(text))]))];
-    }
-    return [name, value];
-  }));
+  return Object.fromEntries(Object.entries(input).map(([name, value]) => [name, sealedAs(properties[name]?.customType, value)]));
 }

@@ -31,6 +31,13 @@ export class SecretMap extends JsonType {
   }
 }
 
+/** `value` sealed as a column of `type` stores it; unchanged for a type that seals nothing. */
+export function sealedAs(type: unknown, value: unknown): unknown {
+  if (type instanceof SecretText && typeof value === 'string') return seal(value);
+  if (type instanceof SecretMap) return mapValues(value, seal);
+  return value;
+}
+
 function mapValues(value: unknown, change: (text: string) => string): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value as Record<string, string>).map(([name, text]) => [name, change(String(text))]));
